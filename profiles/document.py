@@ -1,0 +1,490 @@
+"""The plain-text profile document: `parse(text) -> ProfileDocument` and
+`render(document) -> str`. Pure functions over text; no database, no Django.
+
+This module owns the layout of `shared/seeds/liwa-al-baqir.txt`: the title line,
+the `Key: value` lines under it, the section headings of `profiles.sections`, the
+bullets and prose under them, the superscript footnote marks, and the numbered
+notes at the end. What a note says about its sources belongs to
+`sources.citations.parse_note`; this module only hands it each note's text.
+
+`parse` reports every problem as a `DocumentError` naming the line, because the
+import command is all or nothing per file and a person has to find the fault.
+"""
+
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from profiles.sections import SECTIONS, SECTIONS_BY_HEADING, Section, SectionKind
+from sources.citations import SourceEntry, parse_note
+
+__all__ = [
+    "FOOTNOTE_MARK_RE",
+    "DocumentError",
+    "LeaderEntry",
+    "NoteEntry",
+    "ProfileDocument",
+    "footnote_numbers",
+    "parse",
+    "render",
+    "superscript",
+]
+
+
+@dataclass(frozen=True)
+class LeaderEntry:
+    name: str
+    aliases: tuple[str, ...] = ()
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class NoteEntry:
+    number: int
+    text: str  # the note as written, without its number
+    commentary: str = ""
+    sources: tuple[SourceEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProfileDocument:
+    name: str
+    english_name: str = ""
+    alternative_names: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    logo_description: str = ""
+    flag_text: str = ""
+    bullets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    leaders: tuple[LeaderEntry, ...] = ()
+    prose: dict[str, str] = field(default_factory=dict)
+    notes: tuple[NoteEntry, ...] = ()
+
+
+class DocumentError(ValueError):
+    """A document that cannot be read; `line` is 1-based, 0 for the whole text."""
+
+    def __init__(self, message: str, line: int = 0) -> None:
+        # Both go to ValueError so that the error survives pickling intact.
+        super().__init__(message, line)
+        self.message = message
+        self.line = line
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}" if self.line else self.message
+
+
+# Footnote marks ------------------------------------------------------------
+
+_SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_FROM_SUPERSCRIPT = str.maketrans(_SUPERSCRIPT_DIGITS, "0123456789")
+_TO_SUPERSCRIPT = str.maketrans("0123456789", _SUPERSCRIPT_DIGITS)
+
+FOOTNOTE_MARK_RE = re.compile(f"[{_SUPERSCRIPT_DIGITS}]+")
+
+
+def footnote_numbers(text: str) -> list[int]:
+    """The note numbers marked in `text`, in order, repeats included.
+
+    A run of superscript digits is one mark: "¹²" is footnote 12.
+    """
+    marks = FOOTNOTE_MARK_RE.findall(text)
+    return [int(mark.translate(_FROM_SUPERSCRIPT)) for mark in marks]
+
+
+def superscript(n: int) -> str:
+    """The footnote mark for note `n`: 12 -> "¹²"."""
+    if n < 0:
+        raise ValueError(f"a footnote number cannot be negative: {n}")
+    return str(n).translate(_TO_SUPERSCRIPT)
+
+
+# Line shapes ----------------------------------------------------------------
+
+_TITLE_RE = re.compile(r"(?P<name>.*?\w.*?)\s*\((?P<english>[^()]+)\)")
+
+# Header keys are matched case-insensitively with their spaces collapsed; the
+# singular and "alternate" spellings are common enough in hand-typed files.
+_HEADER_KEYS = {
+    "logo": "logo_description",
+    "flag text": "flag_text",
+    "alternative names": "alternative_names",
+    "alternative name": "alternative_names",
+    "alternate names": "alternative_names",
+    "alternate name": "alternative_names",
+    "tags": "tags",
+    "tag": "tags",
+}
+_HEADER_LABELS = "Logo, Flag Text, Alternative names, Tags"
+_HEADER_RE = re.compile(r"(?P<key>[A-Za-z][A-Za-z ]{0,40}?)\s*:(?P<value>.*)")
+
+_NOTES_HEADINGS = frozenset({"NOTES", "ENDNOTES", "FOOTNOTES"})
+
+_BULLET_RE = re.compile(r"[-•*–—](?:\s+(?P<text>.*))?")
+_NOTE_RE = re.compile(r"(?P<number>\d+)\.(?:\s+(?P<text>.*))?")
+
+# An upper-case line of words, possibly with a colon: how a heading looks.
+_HEADING_SHAPE_RE = re.compile(r"[^\W\d_][\w &'’,/()-]*:?")
+
+_AKA_RE = re.compile(
+    r"(?P<name>.+?)\s*\(\s*(?:aka\b|a\.k\.a\.?|also\s+known\s+as\b)[\s:]*"
+    r"(?P<aliases>[^()]*)\)(?P<role>.*)",
+    re.IGNORECASE,
+)
+_ROLE_VERB_RE = re.compile(r"\s(?:is|was)\s")
+_ALIAS_SPLIT_RE = re.compile(r"[,;]")
+
+
+def _known_heading(line: str) -> str | None:
+    """The canonical heading `line` stands for (a section or NOTES), if any.
+
+    Case and a trailing colon are forgiven: "Key leaders:" is still the section.
+    """
+    key = " ".join(line.rstrip(":").split()).upper()
+    if key in SECTIONS_BY_HEADING or key in _NOTES_HEADINGS:
+        return key
+    return None
+
+
+def _looks_like_heading(line: str) -> bool:
+    """Whether `line` is shaped like a section heading: words all in capitals."""
+    if not _HEADING_SHAPE_RE.fullmatch(line):
+        return False
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+def _unknown_heading_error(line: str, number: int) -> DocumentError:
+    headings = [*SECTIONS_BY_HEADING, "NOTES"]
+    wanted = " ".join(line.rstrip(":").split()).upper()
+    close = difflib.get_close_matches(wanted, headings, n=1)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    return DocumentError(f"unknown section heading {_quote(line)}{hint}", number)
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    return f"'{text if len(text) <= limit else text[: limit - 1] + '…'}'"
+
+
+def _split_list(value: str, separators: str) -> tuple[str, ...]:
+    items = re.split(f"[{re.escape(separators)}]", value)
+    return tuple(item.strip() for item in items if item.strip())
+
+
+def _leader(text: str) -> LeaderEntry:
+    """Read one KEY LEADERS bullet.
+
+    "Name (aka A, B) role" gives the aliases; without an aka group the name is
+    whatever comes before the first " is " or " was " and the role starts with
+    that verb, since that is how the profiles phrase a leader's position.
+    """
+    match = _AKA_RE.fullmatch(text)
+    if match:
+        return LeaderEntry(
+            name=match["name"].strip(),
+            aliases=_split_list(match["aliases"], ",;"),
+            role=match["role"].strip(),
+        )
+    verb = _ROLE_VERB_RE.search(text)
+    if verb and text[: verb.start()].strip():
+        return LeaderEntry(
+            name=text[: verb.start()].strip(), role=text[verb.start() :].strip()
+        )
+    return LeaderEntry(name=text)
+
+
+# Parsing ----------------------------------------------------------------------
+
+
+@dataclass
+class _Note:
+    number: int
+    line: int
+    parts: list[str]
+
+
+class _Parser:
+    """One pass over the lines; each method handles one kind of line."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.header: dict[str, str] = {}
+        self.header_lines: dict[str, int] = {}
+        self.section: Section | None = None
+        self.section_lines: dict[str, int] = {}
+        self.items: dict[str, list[str]] = {}
+        self.paragraphs: dict[str, list[list[str]]] = {}
+        self.open_paragraph: list[str] | None = None
+        self.notes: list[_Note] = []
+        self.notes_line = 0
+        self.note_open = False
+        self.marks: list[tuple[int, int]] = []  # (footnote number, line)
+
+    def run(self) -> ProfileDocument:
+        body = enumerate(self.lines, start=1)
+        name, english_name = self._title(body)
+        for number, raw in body:
+            line = raw.strip()
+            if self.notes_line:
+                self._note_line(line, number)
+            elif not line:
+                self.open_paragraph = None
+            else:
+                self._content_line(line, number)
+        return self._document(name, english_name)
+
+    def _title(self, body: Iterator[tuple[int, str]]) -> tuple[str, str]:
+        for number, raw in body:
+            line = raw.strip()
+            if not line:
+                continue
+            heading = _known_heading(line)
+            header = _HEADER_RE.fullmatch(line)
+            if (
+                heading
+                or _BULLET_RE.fullmatch(line)
+                or (header and self._header_field(header["key"]))
+            ):
+                raise DocumentError(
+                    "the first line should be the profile's name, "
+                    f"found {_quote(line)}",
+                    number,
+                )
+            self.marks.extend((n, number) for n in footnote_numbers(line))
+            match = _TITLE_RE.fullmatch(line)
+            if match:
+                return match["name"], match["english"].strip()
+            return line, ""
+        raise DocumentError("the document is empty")
+
+    def _content_line(self, line: str, number: int) -> None:
+        heading = _known_heading(line)
+        if heading in _NOTES_HEADINGS:
+            self.notes_line = number
+            return
+        if heading:
+            self._start_section(SECTIONS_BY_HEADING[heading], number)
+            return
+        note = _NOTE_RE.fullmatch(line)
+        if note and note["number"] == "1":
+            self.notes_line = number
+            self._note_line(line, number)
+            return
+        self.marks.extend((n, number) for n in footnote_numbers(line))
+        if self.section is None:
+            self._header_line(line, number)
+        elif self.section.kind == SectionKind.PROSE:
+            self._prose_line(self.section, line, number)
+        else:
+            self._bullet_line(self.section, line, number)
+
+    def _start_section(self, section: Section, number: int) -> None:
+        first = self.section_lines.get(section.field)
+        if first:
+            raise DocumentError(
+                f"section {section.heading} appears twice (first on line {first})",
+                number,
+            )
+        self.section_lines[section.field] = number
+        self.section = section
+        self.open_paragraph = None
+
+    def _header_field(self, key: str) -> str | None:
+        return _HEADER_KEYS.get(" ".join(key.lower().split()))
+
+    def _header_line(self, line: str, number: int) -> None:
+        if _looks_like_heading(line):
+            raise _unknown_heading_error(line, number)
+        match = _HEADER_RE.fullmatch(line)
+        if not match:
+            raise DocumentError(
+                f"expected a 'Key: value' line ({_HEADER_LABELS}) or a section "
+                f"heading, found {_quote(line)}",
+                number,
+            )
+        name = self._header_field(match["key"])
+        if name is None:
+            raise DocumentError(
+                f"unknown key {_quote(match['key'])}; the keys are {_HEADER_LABELS}",
+                number,
+            )
+        first = self.header_lines.get(name)
+        if first:
+            raise DocumentError(
+                f"{match['key'].strip()} appears twice (first on line {first})", number
+            )
+        self.header_lines[name] = number
+        self.header[name] = match["value"].strip()
+
+    def _bullet_line(self, section: Section, line: str, number: int) -> None:
+        match = _BULLET_RE.fullmatch(line)
+        if not match:
+            if _looks_like_heading(line):
+                raise _unknown_heading_error(line, number)
+            raise DocumentError(
+                f"{_quote(line)} in {section.heading} is not a bullet; "
+                "start each line with '- '",
+                number,
+            )
+        text = (match["text"] or "").strip()
+        # A lone dash carries nothing; dropping it loses nothing.
+        if text:
+            self.items.setdefault(section.field, []).append(text)
+
+    def _prose_line(self, section: Section, line: str, number: int) -> None:
+        if self.open_paragraph is None:
+            # Only a capitalised line standing alone between blank lines is
+            # taken for a heading, so that "NATO" wrapped onto a line of its
+            # own inside a paragraph is not.
+            following = self.lines[number] if number < len(self.lines) else ""
+            if _looks_like_heading(line) and not following.strip():
+                raise _unknown_heading_error(line, number)
+            self.open_paragraph = []
+            self.paragraphs.setdefault(section.field, []).append(self.open_paragraph)
+        self.open_paragraph.append(line)
+
+    def _note_line(self, line: str, number: int) -> None:
+        if not line:
+            self.note_open = False
+            return
+        heading = _known_heading(line)
+        if heading:
+            raise DocumentError(
+                f"{heading} comes after the notes, which start on line "
+                f"{self.notes_line}; the notes go last",
+                number,
+            )
+        expected = len(self.notes) + 1
+        match = _NOTE_RE.fullmatch(line)
+        # Within a paragraph a numbered line starts a note only if it is the
+        # next one, so that a wrapped "2017. (https://…)" stays in its note.
+        if match and (not self.note_open or int(match["number"]) == expected):
+            self._start_note(int(match["number"]), match["text"] or "", number)
+        elif self.note_open:
+            self.notes[-1].parts.append(line)
+        else:
+            raise DocumentError(
+                f"expected note {expected} to start with '{expected}. ', "
+                f"found {_quote(line)}",
+                number,
+            )
+
+    def _start_note(self, note_number: int, text: str, number: int) -> None:
+        expected = len(self.notes) + 1
+        if note_number != expected:
+            first = next((n.line for n in self.notes if n.number == note_number), 0)
+            if first:
+                raise DocumentError(
+                    f"note {note_number} appears twice (first on line {first})",
+                    number,
+                )
+            raise DocumentError(
+                f"note {note_number} is out of sequence: expected note {expected}",
+                number,
+            )
+        self.notes.append(_Note(note_number, number, [text.strip()] if text else []))
+        self.note_open = True
+
+    def _note_entries(self) -> tuple[NoteEntry, ...]:
+        entries = []
+        for note in self.notes:
+            text = " ".join(note.parts)
+            if not text:
+                raise DocumentError(f"note {note.number} is empty", note.line)
+            try:
+                commentary, sources = parse_note(text)
+            except ValueError as error:
+                message = f"note {note.number}: {error}"
+                raise DocumentError(message, note.line) from error
+            entries.append(NoteEntry(note.number, text, commentary, tuple(sources)))
+        return tuple(entries)
+
+    def _document(self, name: str, english_name: str) -> ProfileDocument:
+        notes = self._note_entries()
+        known = {note.number for note in notes}
+        for mark, number in self.marks:
+            if mark not in known:
+                raise DocumentError(f"footnote {mark} has no note", number)
+        leaders = tuple(_leader(text) for text in self.items.pop("leaders", []))
+        header = self.header
+        return ProfileDocument(
+            name=name,
+            english_name=english_name,
+            alternative_names=_split_list(header.get("alternative_names", ""), ";"),
+            tags=_split_list(header.get("tags", ""), ","),
+            logo_description=header.get("logo_description", ""),
+            flag_text=header.get("flag_text", ""),
+            bullets={key: tuple(items) for key, items in self.items.items()},
+            leaders=leaders,
+            prose={
+                key: "\n\n".join(" ".join(lines) for lines in paragraphs)
+                for key, paragraphs in self.paragraphs.items()
+            },
+            notes=notes,
+        )
+
+
+def parse(text: str) -> ProfileDocument:
+    """Read a profile document; raise `DocumentError` naming the faulty line."""
+    if "\x00" in text:
+        raise DocumentError("this looks like a binary file, not a profile document")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise DocumentError("the document is empty")
+    return _Parser(text.split("\n")).run()
+
+
+# Rendering ---------------------------------------------------------------------
+
+
+def _one_line(text: str) -> str:
+    """`text` on one line: a line break inside a value would end it early."""
+    return re.sub(r"\s*\n\s*", " ", text).strip()
+
+
+def _render_leader(leader: LeaderEntry) -> str:
+    text = _one_line(leader.name)
+    aliases = [_one_line(alias) for alias in leader.aliases if alias.strip()]
+    if aliases:
+        text += f" (aka {', '.join(aliases)})"
+    role = _one_line(leader.role)
+    if role:
+        # A mark or punctuation right after the aka group was written against it.
+        joined = role[0] in _SUPERSCRIPT_DIGITS or role[0] in ",.;:"
+        text += role if joined and aliases else f" {role}"
+    return text
+
+
+def _render_section(document: ProfileDocument, section: Section) -> list[str]:
+    if section.kind == SectionKind.LEADERS:
+        lines = [_render_leader(leader) for leader in document.leaders]
+        items = [line for line in lines if line]
+    elif section.kind == SectionKind.BULLETS:
+        items = [_one_line(item) for item in document.bullets.get(section.field, ())]
+        items = [item for item in items if item]
+    else:
+        paragraphs = re.split(r"\n\s*\n", document.prose.get(section.field, ""))
+        blocks = [_one_line(p) for p in paragraphs if p.strip()]
+        return [section.heading, *blocks] if blocks else []
+    if not items:
+        return []
+    return [section.heading, "\n".join(f"- {item}" for item in items)]
+
+
+def render(document: ProfileDocument) -> str:
+    """Write `document` in the layout `parse` reads, one blank line between blocks."""
+    title = _one_line(document.name)
+    if document.english_name.strip():
+        title += f" ({_one_line(document.english_name)})"
+    blocks = [title]
+    header = (
+        ("Logo", document.logo_description),
+        ("Flag Text", document.flag_text),
+        ("Alternative names", "; ".join(map(_one_line, document.alternative_names))),
+        ("Tags", ", ".join(map(_one_line, document.tags))),
+    )
+    blocks += [f"{key}: {_one_line(value)}" for key, value in header if value.strip()]
+    for section in SECTIONS:
+        blocks += _render_section(document, section)
+    blocks += [f"{note.number}. {_one_line(note.text)}" for note in document.notes]
+    return "\n\n".join(blocks) + "\n"
