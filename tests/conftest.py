@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import UserFactory, editor_user, publish_profile, reviewer_user
+
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED = SHARED / "seeds" / "liwa-al-baqir.txt"
 
@@ -26,3 +28,23 @@ def seed_text() -> str:
     if not SEED.exists():
         pytest.skip("../shared is absent: the seed document is not beside the repo")
     return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def editor(db):
+    return editor_user(username="editor")
+
+
+@pytest.fixture
+def reviewer(db):
+    return reviewer_user(username="reviewer")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def profile(db):
+    return publish_profile()

@@ -1,0 +1,327 @@
+"""The published record (`Profile`, `Leader`, `Citation`) and the change
+requests that are the only way it changes (`ChangeRequest`, `ProposedChange`,
+`Version`).
+
+Models stay slim: publishing lives in `profiles.workflow`, cross-model reads in
+`profiles.queries`, the JSON shape in `profiles.serializers`.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+from taggit.managers import TaggableManager
+
+from profiles.sections import BULLET_FIELDS, SECTIONS
+
+
+def split_lines(text: str) -> list[str]:
+    """Items of a one-item-per-line text field."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def join_lines(items) -> str:
+    return "\n".join(item.strip() for item in items if item.strip())
+
+
+class ChangeRequestStamp(models.Model):
+    """Base of every historical model of the published record: each history row
+    says which change request made it (`profiles.signals` fills it in)."""
+
+    change_request = models.ForeignKey(
+        "profiles.ChangeRequest",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+def _history() -> HistoricalRecords:
+    return HistoricalRecords(bases=[ChangeRequestStamp])
+
+
+class ProfileQuerySet(models.QuerySet):
+    def published(self) -> "ProfileQuerySet":
+        return self.filter(version__gte=1)
+
+
+class Profile(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    english_name = models.CharField(
+        max_length=200, blank=True, help_text="The English gloss shown after the name."
+    )
+    alternative_names = models.TextField(
+        blank=True, help_text="One per line, in any script."
+    )
+    logo = models.TextField(blank=True, help_text="What the logo shows.")
+    logo_image = models.ImageField(upload_to="logos/", blank=True)
+    flag_text = models.TextField(blank=True)
+
+    founding = models.TextField(blank=True)
+    size = models.TextField(blank=True)
+    political_wing = models.TextField(blank=True)
+    weapons = models.TextField(blank=True)
+    atrocities = models.TextField(blank=True)
+    areas_of_operation = models.TextField(blank=True)
+    connections_to_other_militias = models.TextField(blank=True)
+    current_designations = models.TextField(blank=True)
+    social_media = models.TextField(blank=True)
+    connections_to_irgc = models.TextField("connections to the IRGC", blank=True)
+    background = models.TextField("background and analysis", blank=True)
+
+    version = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Number of the published version."
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    tags = TaggableManager(blank=True)
+    history = _history()
+    objects = ProfileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [
+            ("propose_change", "Can propose a change to a profile"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(version=0) | Q(published_at__isnull=False),
+                name="profile_published_version_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("profiles:detail", args=[self.slug])
+
+    @property
+    def title(self) -> str:
+        return f"{self.name} ({self.english_name})" if self.english_name else self.name
+
+    def items(self, field: str) -> list[str]:
+        """The bullets of a bullet section, or the lines of a list field."""
+        return split_lines(getattr(self, field))
+
+    def bullet_sections(self):
+        return [(s, self.items(s.field)) for s in SECTIONS if s.field in BULLET_FIELDS]
+
+
+class Leader(models.Model):
+    profile = models.ForeignKey(
+        Profile, on_delete=models.CASCADE, related_name="leaders"
+    )
+    position = models.PositiveIntegerField()
+    name = models.CharField(max_length=300)
+    aliases = models.TextField(blank=True, help_text="One per line.")
+    role = models.TextField(blank=True)
+
+    history = _history()
+
+    class Meta:
+        ordering = ["profile", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "position"], name="leader_unique_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def alias_list(self) -> list[str]:
+        return split_lines(self.aliases)
+
+
+class Citation(models.Model):
+    """One numbered note of a profile. `text` is the note as its author wrote it;
+    its sources are read from that text and kept in the shared bibliography."""
+
+    profile = models.ForeignKey(
+        Profile, on_delete=models.CASCADE, related_name="citations"
+    )
+    number = models.PositiveIntegerField()
+    text = models.TextField()
+    sources = models.ManyToManyField(
+        "sources.Source", through="CitationSource", related_name="citations"
+    )
+
+    history = _history()
+
+    class Meta:
+        ordering = ["profile", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "number"], name="citation_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="citation_number_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text[:80]}"
+
+
+class CitationSource(models.Model):
+    citation = models.ForeignKey(
+        Citation, on_delete=models.CASCADE, related_name="citation_sources"
+    )
+    source = models.ForeignKey(
+        "sources.Source", on_delete=models.PROTECT, related_name="citation_sources"
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    history = _history()
+
+    class Meta:
+        ordering = ["citation", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["citation", "source"], name="citation_source_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.citation} → {self.source}"
+
+
+class ChangeRequest(models.Model):
+    """A proposed set of field changes to one profile (or a new profile).
+
+    State changes happen only in `profiles.workflow`.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending review"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Origin(models.TextChoices):
+        EDIT = "edit", "Edit form"
+        IMPORT = "import", "Document import"
+        REVERT = "revert", "Revert"
+        ADMIN = "admin", "Admin"
+
+    profile = models.ForeignKey(
+        Profile,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="change_requests",
+        help_text="Empty while a request for a new profile is pending.",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    summary = models.CharField(max_length=300)
+    origin = models.CharField(max_length=20, choices=Origin, default=Origin.EDIT)
+    status = models.CharField(max_length=20, choices=Status, default=Status.PENDING)
+    base_version = models.PositiveIntegerField(
+        default=0, help_text="The published version the author started from."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    published_version = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        permissions = [("review_changerequest", "Can review change requests")]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status__in=["approved", "rejected"])
+                | Q(reviewer__isnull=False, decided_at__isnull=False),
+                name="change_request_decided_has_reviewer",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved")
+                | Q(profile__isnull=False, published_version__isnull=False),
+                name="change_request_approved_has_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.summary}"
+
+
+class ProposedChange(models.Model):
+    """The proposed value of one field (or child list) and the sources behind it."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    change_request = models.ForeignKey(
+        ChangeRequest, on_delete=models.CASCADE, related_name="changes"
+    )
+    field = models.CharField(max_length=50)
+    value = models.JSONField(help_text="In the shape of the profile's JSON.")
+    sources = models.ManyToManyField(
+        "sources.Source", blank=True, related_name="supported_changes"
+    )
+    decision = models.CharField(
+        max_length=20, choices=Decision, default=Decision.PENDING
+    )
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["change_request", "pk"]
+        indexes = [models.Index(fields=["field", "decision"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["change_request", "field"], name="proposed_change_unique_field"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field} in {self.change_request}"
+
+
+class Version(models.Model):
+    """A published version of a profile, numbered 1, 2, 3 … per profile, with
+    the profile's JSON as it was then, so any version can be shown and cited."""
+
+    profile = models.ForeignKey(
+        Profile, on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField()
+    change_request = models.OneToOneField(
+        ChangeRequest, on_delete=models.PROTECT, related_name="version"
+    )
+    published_at = models.DateTimeField()
+    snapshot = models.JSONField()
+
+    class Meta:
+        ordering = ["profile", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "number"], name="version_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile} v{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("profiles:version", args=[self.profile.slug, self.number])

@@ -1,0 +1,20 @@
+"""Who may do what. Roles are the groups `Editors` and `Reviewers` (made by a
+data migration); admins are staff. Views, the admin and the workflow ask these
+predicates; templates only show their answers."""
+
+EDITORS = "Editors"
+REVIEWERS = "Reviewers"
+
+PROPOSE = "profiles.propose_change"
+REVIEW = "profiles.review_changerequest"
+
+
+def can_propose(user) -> bool:
+    return user.is_authenticated and user.is_active and user.has_perm(PROPOSE)
+
+
+def can_review(user, change_request=None) -> bool:
+    """Reviewers review, but never a request of their own."""
+    if not (user.is_authenticated and user.is_active and user.has_perm(REVIEW)):
+        return False
+    return change_request is None or change_request.author_id != user.pk

@@ -1,0 +1,37 @@
+"""Writes to the bibliography: a cited work becomes one shared `Source` row."""
+
+from django.db import IntegrityError, transaction
+
+from sources.citations import SourceEntry, guess_language
+from sources.models import Source
+
+
+def source_for(entry: SourceEntry) -> Source:
+    """The bibliography's row for this work, created on first citation.
+
+    A work with a URL is the same work wherever its normalised URL is the same,
+    whatever title a note gives it; the first description recorded is kept.
+    Raises `ValidationError` for a work that cannot be recorded (a bad URL).
+    """
+    existing = Source.objects.matching(entry).first()
+    if existing is not None:
+        return existing
+    url = entry.url
+    if url.startswith("www."):
+        url = f"https://{url}"
+    source = Source(
+        authors=entry.authors,
+        title=entry.title,
+        publication=entry.publication,
+        date=entry.date,
+        url=url,
+        language=entry.language or guess_language(entry.title or entry.publication),
+    )
+    source.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            source.save()
+    except IntegrityError:
+        # Another request recorded the same URL between our look-up and insert.
+        return Source.objects.matching(entry).get()
+    return source

@@ -1,0 +1,100 @@
+"""Factories with dull defaults. Published profiles are made the only way the
+product makes them: a change request through `profiles.workflow`."""
+
+from typing import Any
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from profiles import workflow
+from profiles.document import superscript
+from profiles.models import ChangeRequest, Profile
+from profiles.roles import EDITORS, REVIEWERS
+from profiles.serializers import FIELDS, TEXT_FIELDS
+from sources.models import Source
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.django.Password("password")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.set(Group.objects.filter(name__in=extracted))
+
+
+def editor_user(**kwargs):
+    return UserFactory(roles=[EDITORS], **kwargs)
+
+
+def reviewer_user(**kwargs):
+    return UserFactory(roles=[REVIEWERS], **kwargs)
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    authors = "A. Writer"
+    title = factory.Sequence(lambda n: f"Report number {n}")
+    publication = "Example Review"
+    date = "March 2019"
+    url = factory.Sequence(lambda n: f"https://example.org/reports/{n}")
+    language = "en"
+
+
+def profile_values(
+    name: str = "Test Brigade", *, leaders: int = 1, notes: int = 1, **fields: Any
+) -> dict[str, Any]:
+    """Complete change-request values for a profile, with `leaders` leaders and
+    `notes` notes, each note citing its own web source."""
+    values: dict[str, Any] = {
+        field: "" if field in TEXT_FIELDS else [] for field in FIELDS
+    }
+    values.update(
+        name=name,
+        size=["About 500 fighters in 2019"],
+        background="A small test group."
+        + "".join(f" Fact {i}.{superscript(i)}" for i in range(1, notes + 1)),
+        leaders=[
+            {
+                "name": f"Leader {i}",
+                "aliases": [f"Abu Test {i}"],
+                "role": "is in charge",
+            }
+            for i in range(1, leaders + 1)
+        ],
+        citations=[
+            {
+                "number": i,
+                "text": f"A. Writer, “Report {i},” *Example Review*, March 2019. "
+                f"(<https://example.org/reports/{i}>)",
+            }
+            for i in range(1, notes + 1)
+        ],
+    )
+    values.update(fields)
+    return values
+
+
+def publish_profile(name: str = "Test Brigade", **kwargs: Any) -> Profile:
+    """A profile published as a recorded import, version 1."""
+    change_request = workflow.submit_change_request(
+        profile=None,
+        author=workflow.system_user(),
+        summary="Test import",
+        proposals={
+            field: workflow.Proposal(value)
+            for field, value in profile_values(name, **kwargs).items()
+        },
+        origin=ChangeRequest.Origin.IMPORT,
+    )
+    return workflow.publish_import(change_request).profile
