@@ -1,0 +1,152 @@
+"""Turning profile documents (plain text or the project's JSON) into change
+requests, through the workflow. Used by `import_profiles` and `load_demo`."""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from profiles import workflow
+from profiles.document import DocumentError, footnote_numbers, parse
+from profiles.models import ChangeRequest, Profile
+from profiles.serializers import FIELDS, InvalidValues, document_values, json_values
+from sources.bibliography import source_for
+from sources.citations import parse_note
+
+
+class ImportFailed(Exception):
+    """A file that cannot be imported; `str()` is `file:line: what is wrong`."""
+
+    def __init__(self, path: str, line: int | None, message: str):
+        location = f"{path}:{line}" if line else path
+        super().__init__(f"{location}: {message}")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    path: str
+    name: str
+    change_request: ChangeRequest | None  # None when nothing changed
+    published_version: int | None
+
+
+def read_documents(path: Path) -> list[dict[str, Any]]:
+    """The change-request values of every profile in one file, checked.
+
+    Raises `ImportFailed` naming the file and line for an empty, binary or
+    non-UTF-8 file and for any mistake the document parser or JSON check finds.
+    """
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ImportFailed(name, None, f"cannot read: {error.strerror}") from error
+    if not data.strip():
+        raise ImportFailed(name, 1, "the file is empty")
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise ImportFailed(name, line, "this is a binary file, not a profile document")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ImportFailed(
+            name, line, f"not valid UTF-8 (byte 0x{data[error.start]:02x})"
+        ) from error
+    if path.suffix.lower() == ".json" or text.lstrip().startswith(("{", "[")):
+        return _json_documents(name, text)
+    try:
+        return [document_values(parse(text))]
+    except DocumentError as error:
+        raise ImportFailed(name, error.line, error.message) from error
+
+
+def _json_documents(name: str, text: str) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportFailed(name, error.lineno, f"invalid JSON: {error.msg}") from error
+    items = data if isinstance(data, list) else [data]
+    documents = []
+    for index, item in enumerate(items):
+        try:
+            values = json_values(item)
+        except InvalidValues as error:
+            where = f"profile {index + 1}, " if isinstance(data, list) else ""
+            raise ImportFailed(name, None, f"{where}{error}") from error
+        values["slug"] = item.get("slug", "") if isinstance(item, dict) else ""
+        documents.append(values)
+    return documents
+
+
+def import_file(
+    path: Path, *, publish: bool, dry_run: bool = False
+) -> list[ImportResult]:
+    """Imports every profile in the file, all or nothing.
+
+    Side effects (none with `dry_run`): per profile whose values differ from the
+    published ones, a change request by the system account, published at once
+    with `publish`; the notes' sources in the bibliography.
+    """
+    documents = read_documents(path)
+    results = []
+    with transaction.atomic():
+        for values in documents:
+            try:
+                results.append(_import_values(str(path), values, publish=publish))
+            except ValidationError as error:
+                messages = "; ".join(
+                    f"{field}: {' '.join(errors)}"
+                    for field, errors in error.message_dict.items()
+                )
+                raise ImportFailed(str(path), None, messages) from error
+        if dry_run:
+            transaction.set_rollback(True)
+    return results
+
+
+def _import_values(path: str, values: dict[str, Any], *, publish: bool) -> ImportResult:
+    slug = values.pop("slug", "") or slugify(values["name"], allow_unicode=True)
+    profile = (
+        Profile.objects.filter(slug=slug).first()
+        or Profile.objects.filter(name__iexact=values["name"]).first()
+    )
+    proposals = _proposals(values)
+    try:
+        change_request = workflow.submit_change_request(
+            profile=profile,
+            author=workflow.system_user(),
+            summary=f"Imported from {Path(path).name}",
+            proposals=proposals,
+            origin=ChangeRequest.Origin.IMPORT,
+        )
+    except workflow.NothingToChange:
+        return ImportResult(path, values["name"], None, None)
+    version = workflow.publish_import(change_request) if publish else None
+    return ImportResult(
+        path, values["name"], change_request, version.number if version else None
+    )
+
+
+def _proposals(values: dict[str, Any]) -> dict[str, workflow.Proposal]:
+    """Each field proposed with the sources of the notes its footnote marks
+    point to; the notes themselves are supported by every source they cite."""
+    note_sources = {
+        citation["number"]: [source_for(e) for e in parse_note(citation["text"])[1]]
+        for citation in values["citations"]
+    }
+    proposals = {}
+    for field in FIELDS:
+        if field == "citations":
+            numbers = list(note_sources)
+        else:
+            numbers = footnote_numbers(json.dumps(values[field], ensure_ascii=False))
+        sources = [s for n in numbers for s in note_sources.get(n, [])]
+        proposals[field] = workflow.Proposal(
+            value=values[field], sources=list(dict.fromkeys(sources))
+        )
+    return proposals
