@@ -27,7 +27,7 @@ def source_for(entry: SourceEntry) -> Source:
         url=url,
         language=entry.language or guess_language(entry.title or entry.publication),
     )
-    source.full_clean(validate_unique=False, validate_constraints=False)
+    source.full_clean(validate_unique=False)
     try:
         with transaction.atomic():
             source.save()

@@ -198,6 +198,10 @@ def _parse_segment(segment: str) -> tuple[str, SourceEntry | None]:
         if not title:
             before, date = _split_trailing_date(body)
 
+    if not (url or title or publication):
+        # A link we will not follow (javascript:, mailto:) and nothing else to
+        # name a work by: the segment is commentary, not a source.
+        return segment.strip(), None
     commentary, authors = _split_authors(before)
     entry = SourceEntry(
         authors=authors,
