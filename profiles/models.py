@@ -9,6 +9,7 @@ Models stay slim: publishing lives in `profiles.workflow`, cross-model reads in
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
@@ -85,7 +86,7 @@ class Profile(models.Model):
     objects = ProfileQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = [Lower("name"), "pk"]
         permissions = [
             ("propose_change", "Can propose a change to a profile"),
         ]

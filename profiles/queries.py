@@ -36,7 +36,7 @@ def published_profile(slug: str) -> Profile:
 
 def published_profiles() -> QuerySet[Profile]:
     """Every published profile with its whole record, for the API and exports."""
-    return _with_record(Profile.objects.published().order_by("name"))
+    return _with_record(Profile.objects.published())
 
 
 def recently_updated(limit: int = 8) -> QuerySet[Profile]:

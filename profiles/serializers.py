@@ -65,7 +65,7 @@ def source_to_dict(source) -> dict[str, str]:
         "authors": source.authors,
         "title": source.title,
         "publication": source.publication,
-        "date": source.date_iso or source.date,
+        "date": source.date_iso or None,
         "date_as_written": source.date,
         "url": source.url,
         "language": source.language,

@@ -85,16 +85,18 @@ def profile_values(
     return values
 
 
-def publish_profile(name: str = "Test Brigade", **kwargs: Any) -> Profile:
-    """A profile published as a recorded import, version 1."""
+def publish_values(values: dict[str, Any]) -> Profile:
+    """A profile with exactly these values, published as a recorded import."""
     change_request = workflow.submit_change_request(
         profile=None,
         author=workflow.system_user(),
         summary="Test import",
-        proposals={
-            field: workflow.Proposal(value)
-            for field, value in profile_values(name, **kwargs).items()
-        },
+        proposals={field: workflow.Proposal(value) for field, value in values.items()},
         origin=ChangeRequest.Origin.IMPORT,
     )
     return workflow.publish_import(change_request).profile
+
+
+def publish_profile(name: str = "Test Brigade", **kwargs: Any) -> Profile:
+    """A profile published as a recorded import, version 1."""
+    return publish_values(profile_values(name, **kwargs))

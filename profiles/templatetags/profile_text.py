@@ -1,0 +1,108 @@
+"""Rendering of profile text: escaped, footnote marks as links to the notes,
+web links only for http and https, and the result sanitised again with nh3.
+
+Footnote anchors need to be unique on a page, so the first mark of each note
+gets the `ref-N` id the note links back to; the page's state lives in the
+template's render context.
+"""
+
+import re
+
+import nh3
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from profiles.document import FOOTNOTE_MARK_RE, footnote_numbers
+from sources.urls import is_web_url
+
+register = template.Library()
+
+_TOKEN_RE = re.compile(
+    r"<(?P<bracketed>https?://[^\s<>]+)>"
+    r"|(?P<url>https?://[^\s<>()\"]*[^\s<>()\".,;:!?*])"
+    rf"|(?P<mark>{FOOTNOTE_MARK_RE.pattern})"
+    r"|\*(?P<italic>[^*\n]+)\*"
+)
+_ALLOWED = {
+    "tags": {"a", "em", "sup", "p"},
+    "attributes": {
+        "a": {"href", "id", "aria-label", "rel"},
+        "sup": {"class"},
+        "p": {"dir"},
+    },
+    "url_schemes": {"http", "https"},
+    "link_rel": None,  # external links get theirs below; footnote links need none
+}
+_EXTERNAL_REL = "nofollow noopener noreferrer"
+
+
+def _clean(html: str) -> SafeString:
+    return mark_safe(nh3.clean(html, **_ALLOWED))  # nh3 has just sanitised it
+
+
+def _footnote(number: int, seen: set[int]) -> str:
+    anchor = "" if number in seen else f' id="ref-{number}"'
+    seen.add(number)
+    return (
+        f'<sup class="fn"><a href="#note-{number}"{anchor} '
+        f'aria-label="Note {number}">{number}</a></sup>'
+    )
+
+
+def _html(text: str, seen: set[int] | None = None, *, italics: bool = False) -> str:
+    """Escaped text with links, footnote marks (when `seen` is given) and
+    *italics* (when asked) turned into markup."""
+    out, position = [], 0
+    for match in _TOKEN_RE.finditer(text):
+        kind = match.lastgroup
+        if (kind == "mark" and seen is None) or (kind == "italic" and not italics):
+            continue
+        out.append(escape(text[position : match.start()]))
+        position = match.end()
+        if kind in ("url", "bracketed"):
+            # A bracketed address (<https://…>) is shown without its brackets.
+            url = match.group(kind)
+            out.append(
+                f'<a href="{escape(url)}" rel="{_EXTERNAL_REL}">{escape(url)}</a>'
+                if is_web_url(url)
+                else escape(match.group())
+            )
+        elif kind == "mark":
+            out.extend(
+                _footnote(n, seen) for n in footnote_numbers(match.group("mark"))
+            )
+        else:
+            out.append(f"<em>{escape(match.group('italic'))}</em>")
+    out.append(escape(text[position:]))
+    return "".join(out)
+
+
+def _seen(context) -> set[int]:
+    return context.render_context.setdefault("footnotes_seen", set())
+
+
+@register.simple_tag(takes_context=True)
+def marked(context, text: str) -> SafeString:
+    """One line of profile text with its footnote marks linked to the notes."""
+    return _clean(_html(text, _seen(context)))
+
+
+@register.simple_tag(takes_context=True)
+def prose(context, text: str) -> SafeString:
+    """Prose paragraphs (blank-line separated), each in its own direction."""
+    seen = _seen(context)
+    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+    return _clean("".join(f'<p dir="auto">{_html(p, seen)}</p>' for p in paragraphs))
+
+
+@register.filter
+def note_html(text: str) -> SafeString:
+    """A note: *Publication* in italics and its web addresses linked."""
+    return _clean(_html(text, italics=True))
+
+
+@register.filter
+def web_url(url: str) -> bool:
+    """Whether a URL from user data may become a link."""
+    return is_web_url(url)
