@@ -14,7 +14,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from profiles.sections import BULLET_FIELDS, SECTIONS
+from profiles.sections import BULLET_FIELDS, FIELD_LABELS, SECTIONS
 
 
 def split_lines(text: str) -> list[str]:
@@ -259,6 +259,11 @@ class ChangeRequest(models.Model):
                 | Q(profile__isnull=False, published_version__isnull=False),
                 name="change_request_approved_has_version",
             ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["rejected", "changes_requested"])
+                | ~Q(decision_note=""),
+                name="change_request_refusal_has_note",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -285,6 +290,12 @@ class ProposedChange(models.Model):
         max_length=20, choices=Decision, default=Decision.PENDING
     )
     reason = models.TextField(blank=True)
+    published_value = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="What the reviewer published, when a conflict made it differ "
+        "from the proposed value.",
+    )
 
     class Meta:
         ordering = ["change_request", "pk"]
@@ -293,10 +304,17 @@ class ProposedChange(models.Model):
             models.UniqueConstraint(
                 fields=["change_request", "field"], name="proposed_change_unique_field"
             ),
+            models.CheckConstraint(
+                condition=~Q(decision="rejected") | ~Q(reason=""),
+                name="proposed_change_rejection_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.field} in {self.change_request}"
+
+    def get_field_label(self) -> str:
+        return FIELD_LABELS.get(self.field, self.field)
 
 
 class Version(models.Model):
@@ -324,5 +342,39 @@ class Version(models.Model):
     def __str__(self) -> str:
         return f"{self.profile} v{self.number}"
 
-    def get_absolute_url(self) -> str:
-        return reverse("profiles:version", args=[self.profile.slug, self.number])
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self) -> "NotificationQuerySet":
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """An entry in a person's inbox: a request they should review, or a
+    decision on their own request. Also sent by email."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "change_request.submitted", "New change request"
+        APPROVED = "change_request.approved", "Change request approved"
+        PARTLY_APPROVED = "change_request.partly_approved", "Partly approved"
+        REJECTED = "change_request.rejected", "Change request rejected"
+        CHANGES_REQUESTED = "change_request.changes_requested", "Changes requested"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    change_request = models.ForeignKey(
+        ChangeRequest, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=50, choices=Kind)
+    message = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.message

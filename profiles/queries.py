@@ -1,9 +1,19 @@
 """Reads that cross models, each with the joins and prefetches its page needs,
 so a page's query count does not grow with its data."""
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from profiles.models import Citation, CitationSource, Profile
+from profiles.models import (
+    ChangeRequest,
+    Citation,
+    CitationSource,
+    Profile,
+    ProposedChange,
+    Version,
+)
+from sources.models import Source
 
 
 def _with_record(queryset: QuerySet[Profile]) -> QuerySet[Profile]:
@@ -41,3 +51,136 @@ def published_profiles() -> QuerySet[Profile]:
 
 def recently_updated(limit: int = 8) -> QuerySet[Profile]:
     return Profile.objects.published().order_by("-published_at")[:limit]
+
+
+def reviewers():
+    """Active people who may review change requests."""
+    permission = Permission.objects.get(
+        content_type__app_label="profiles", codename="review_changerequest"
+    )
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(groups__permissions=permission)
+            | Q(user_permissions=permission)
+            | Q(is_superuser=True),
+            is_active=True,
+        )
+        .distinct()
+    )
+
+
+def change_request_title(change_request: ChangeRequest) -> str:
+    """The profile a request is about; a new profile by its proposed name."""
+    if change_request.profile_id:
+        return change_request.profile.name
+    name = next(
+        (c.value for c in change_request.changes.all() if c.field == "name"), ""
+    )
+    return f"new profile {name}".strip()
+
+
+def sources_as_of(profile: Profile, version_number: int) -> dict[str, list[Source]]:
+    """For each field, the sources behind its value in version `version_number`:
+    those of the last accepted change to it published at or before then."""
+    changes = (
+        ProposedChange.objects.filter(
+            change_request__profile=profile,
+            change_request__published_version__lte=version_number,
+            decision=ProposedChange.Decision.ACCEPTED,
+        )
+        .order_by("field", "-change_request__published_version")
+        .prefetch_related("sources")
+    )
+    result: dict[str, list[Source]] = {}
+    for change in changes:
+        result.setdefault(change.field, list(change.sources.all()))
+    return result
+
+
+def review_queue(*, profile: str = "", author: str = "") -> QuerySet[ChangeRequest]:
+    """Requests waiting for a reviewer, oldest first; filtered by profile slug
+    and author username when given."""
+    queryset = (
+        ChangeRequest.objects.filter(status=ChangeRequest.Status.PENDING)
+        .select_related("profile", "author")
+        .prefetch_related("changes")
+        .order_by("created_at", "pk")
+    )
+    if profile:
+        queryset = queryset.filter(profile__slug=profile)
+    if author:
+        queryset = queryset.filter(author__username=author)
+    return queryset
+
+
+def requests_by(user) -> QuerySet[ChangeRequest]:
+    """A person's own requests, newest first, with who decided them."""
+    return (
+        ChangeRequest.objects.filter(author=user)
+        .select_related("profile", "reviewer")
+        .prefetch_related("changes")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def change_request_detail(pk: int) -> ChangeRequest:
+    """A request with its proposed changes and their sources."""
+    return (
+        ChangeRequest.objects.select_related("profile", "author", "reviewer")
+        .prefetch_related(
+            Prefetch(
+                "changes",
+                queryset=ProposedChange.objects.prefetch_related("sources"),
+            )
+        )
+        .get(pk=pk)
+    )
+
+
+def pending_count(profile: Profile) -> int:
+    return profile.change_requests.filter(status=ChangeRequest.Status.PENDING).count()
+
+
+def field_provenance(profile: Profile) -> dict[str, ProposedChange]:
+    """For each field, the accepted change that set its current value, with its
+    request and sources: where the value comes from. Two queries, whatever the
+    length of the history."""
+    accepted = ProposedChange.objects.filter(
+        change_request__profile=profile, decision=ProposedChange.Decision.ACCEPTED
+    )
+    latest = accepted.filter(field=OuterRef("field")).order_by(
+        "-change_request__published_version"
+    )
+    changes = (
+        accepted.filter(pk=Subquery(latest.values("pk")[:1]))
+        .select_related("change_request")
+        .prefetch_related("sources")
+    )
+    return {change.field: change for change in changes}
+
+
+def versions(profile: Profile) -> QuerySet:
+    """A profile's published versions, newest first, with who and why."""
+    return (
+        Version.objects.filter(profile=profile)
+        .select_related("change_request__author", "change_request__reviewer")
+        .prefetch_related(
+            Prefetch(
+                "change_request__changes",
+                queryset=ProposedChange.objects.filter(
+                    decision=ProposedChange.Decision.ACCEPTED
+                ).prefetch_related("sources"),
+            )
+        )
+        .only(
+            "number",
+            "published_at",
+            "profile_id",
+            "change_request__summary",
+            "change_request__origin",
+            "change_request__author__username",
+            "change_request__reviewer__username",
+        )
+        .order_by("-number")
+    )

@@ -1,12 +1,14 @@
 """Who may do what. Roles are the groups `Editors` and `Reviewers` (made by a
-data migration); admins are staff. Views, the admin and the workflow ask these
-predicates; templates only show their answers."""
+data migration); admins are staff and superusers. Views, the admin and the
+workflow ask these predicates; templates only show their answers."""
 
 EDITORS = "Editors"
 REVIEWERS = "Reviewers"
 
 PROPOSE = "profiles.propose_change"
 REVIEW = "profiles.review_changerequest"
+
+EDITABLE_STATES = frozenset({"pending", "changes_requested"})
 
 
 def can_propose(user) -> bool:
@@ -18,3 +20,19 @@ def can_review(user, change_request=None) -> bool:
     if not (user.is_authenticated and user.is_active and user.has_perm(REVIEW)):
         return False
     return change_request is None or change_request.author_id != user.pk
+
+
+def can_view_change_request(user, change_request) -> bool:
+    """Its author and every reviewer may read a request."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return change_request.author_id == user.pk or user.has_perm(REVIEW)
+
+
+def can_change_change_request(user, change_request) -> bool:
+    """Its author may edit or withdraw it until it is decided."""
+    return (
+        can_propose(user)
+        and change_request.author_id == user.pk
+        and change_request.status in EDITABLE_STATES
+    )

@@ -48,3 +48,26 @@ SECTIONS_BY_FIELD = {section.field: section for section in SECTIONS}
 SECTIONS_BY_HEADING = {section.heading: section for section in SECTIONS}
 BULLET_FIELDS = tuple(s.field for s in SECTIONS if s.kind == SectionKind.BULLETS)
 PROSE_FIELDS = tuple(s.field for s in SECTIONS if s.kind == SectionKind.PROSE)
+
+#: Every field a change request can propose, in reading order.
+FIELDS: tuple[str, ...] = (
+    "name",
+    "english_name",
+    "alternative_names",
+    "tags",
+    "logo",
+    "flag_text",
+    *(section.field for section in SECTIONS),
+    "citations",
+)
+
+FIELD_LABELS = {
+    "name": "Name",
+    "english_name": "English name",
+    "alternative_names": "Alternative names",
+    "tags": "Tags",
+    "logo": "Logo",
+    "flag_text": "Flag text",
+    **{section.field: section.label for section in SECTIONS},
+    "citations": "Notes",
+}

@@ -11,34 +11,30 @@ from typing import Any
 
 from profiles.document import LeaderEntry, NoteEntry, ProfileDocument
 from profiles.models import Profile, join_lines, split_lines
-from profiles.sections import BULLET_FIELDS, PROSE_FIELDS, SECTIONS
+from profiles.sections import (
+    BULLET_FIELDS,
+    FIELD_LABELS,
+    FIELDS,
+    PROSE_FIELDS,
+)
 from sources.citations import parse_note
+
+__all__ = [
+    "FIELDS",
+    "FIELD_LABELS",
+    "LIST_FIELDS",
+    "TEXT_FIELDS",
+    "InvalidValues",
+    "document_values",
+    "json_values",
+    "model_value",
+    "profile_to_dict",
+    "profile_values",
+    "values_document",
+]
 
 TEXT_FIELDS = ("name", "english_name", "logo", "flag_text", *PROSE_FIELDS)
 LIST_FIELDS = ("alternative_names", *BULLET_FIELDS)
-
-#: Every field a change request can propose, in reading order.
-FIELDS: tuple[str, ...] = (
-    "name",
-    "english_name",
-    "alternative_names",
-    "tags",
-    "logo",
-    "flag_text",
-    *(section.field for section in SECTIONS),
-    "citations",
-)
-
-FIELD_LABELS = {
-    "name": "Name",
-    "english_name": "English name",
-    "alternative_names": "Alternative names",
-    "tags": "Tags",
-    "logo": "Logo",
-    "flag_text": "Flag text",
-    **{section.field: section.label for section in SECTIONS},
-    "citations": "Notes",
-}
 
 
 def profile_values(profile: Profile) -> dict[str, Any]:

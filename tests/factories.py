@@ -47,7 +47,7 @@ class SourceFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Report number {n}")
     publication = "Example Review"
     date = "March 2019"
-    url = factory.Sequence(lambda n: f"https://example.org/reports/{n}")
+    url = factory.Sequence(lambda n: f"https://example.org/library/{n}")
     language = "en"
 
 
