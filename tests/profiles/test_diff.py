@@ -1,0 +1,495 @@
+"""The diff of two versions of a profile's values (`profiles.diff`) and its
+rendering (`templates/includes/diff.html`). No database: plain values in,
+segments and HTML out."""
+
+import itertools
+import re
+
+import pytest
+from django.template.loader import render_to_string
+
+from profiles.diff import (
+    FieldDiff,
+    ItemChange,
+    RowChange,
+    Segment,
+    diff_field,
+    diff_items,
+    diff_rows,
+    diff_values,
+    diff_words,
+    tokenize,
+)
+from profiles.serializers import FIELDS
+
+
+def eq(text: str) -> Segment:
+    return Segment("equal", text)
+
+
+def ins(text: str) -> Segment:
+    return Segment("insert", text)
+
+
+def dele(text: str) -> Segment:
+    return Segment("delete", text)
+
+
+def empty_values() -> dict:
+    """Values of a profile with nothing filled in, shaped like profile_values."""
+    values: dict = {field: [] for field in FIELDS}
+    for field in ("name", "english_name", "logo", "flag_text"):
+        values[field] = ""
+    values["connections_to_irgc"] = ""
+    values["background"] = ""
+    return values
+
+
+# Words -----------------------------------------------------------------------
+
+
+def test_tokens_join_back_to_the_text():
+    text = "Liwa al-Baqir¹² (لواء الباقر)  fought,\n\nthen  می‌خواهم."
+    assert "".join(tokenize(text)) == text
+
+
+def test_tokens_keep_arabic_diacritics_and_persian_zwnj_inside_words():
+    assert tokenize("مُحَمَّد می‌خواهم") == ["مُحَمَّد", " ", "می\u200cخواهم"]
+
+
+def test_footnote_marks_are_their_own_tokens():
+    assert tokenize("Baqir¹²,³") == ["Baqir", "¹²", ",", "³"]
+
+
+def test_identical_texts_are_one_equal_segment():
+    assert diff_words("same text", "same text") == [eq("same text")]
+
+
+def test_empty_texts_have_no_segments():
+    assert diff_words("", "") == []
+
+
+def test_insertion():
+    assert diff_words("The group fought", "The armed group fought") == [
+        eq("The "),
+        ins("armed "),
+        eq("group fought"),
+    ]
+
+
+def test_deletion():
+    assert diff_words("The armed group fought", "The group fought") == [
+        eq("The "),
+        dele("armed "),
+        eq("group fought"),
+    ]
+
+
+def test_replacement_deletes_before_it_inserts():
+    assert diff_words("Founded in 2013.", "Founded in 2014.") == [
+        eq("Founded in "),
+        dele("2013"),
+        ins("2014"),
+        eq("."),
+    ]
+
+
+def test_a_space_between_replaced_words_does_not_split_the_change():
+    assert diff_words("the quick brown fox", "the slow red fox") == [
+        eq("the "),
+        dele("quick brown"),
+        ins("slow red"),
+        eq(" fox"),
+    ]
+
+
+def test_whitespace_is_preserved():
+    old = "First paragraph.\n\nSecond  paragraph."
+    new = "First paragraph.\n\nSecond  paragraph, longer."
+    assert diff_words(old, new) == [
+        eq("First paragraph.\n\nSecond  paragraph"),
+        ins(", longer"),
+        eq("."),
+    ]
+
+
+def test_a_changed_paragraph_break_is_a_change():
+    assert diff_words("One. Two.", "One.\n\nTwo.") == [
+        eq("One."),
+        dele(" "),
+        ins("\n\n"),
+        eq("Two."),
+    ]
+
+
+def test_arabic_text():
+    assert diff_words("لواء الباقر في حلب", "لواء الباقر في دير الزور") == [
+        eq("لواء الباقر في "),
+        dele("حلب"),
+        ins("دير الزور"),
+    ]
+
+
+def test_footnote_marks():
+    assert diff_words("It grew in Aleppo¹.", "It grew in Aleppo¹².") == [
+        eq("It grew in Aleppo"),
+        dele("¹"),
+        ins("¹²"),
+        eq("."),
+    ]
+    assert diff_words("Founded in 2012.", "Founded in 2012.³") == [
+        eq("Founded in 2012."),
+        ins("³"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("", "new text"),
+        ("old text", ""),
+        ("a b c d e", "a x c y e z"),
+        ("لواء الباقر¹ في حلب.", "لواء الباقر² في دير الزور."),
+        ("One.\n\nTwo  three.", "One two.\n\nThree."),
+        ("The group fought", "The  armed group  fought"),
+        ("a b c", "a b b c c"),
+    ],
+)
+def test_segments_give_back_both_texts(old, new):
+    segments = diff_words(old, new)
+    assert "".join(s.text for s in segments if s.op != "insert") == old
+    assert "".join(s.text for s in segments if s.op != "delete") == new
+    # Adjacent segments never share an op; none is empty.
+    assert all(a.op != b.op for a, b in itertools.pairwise(segments))
+    assert all(s.text for s in segments)
+
+
+def test_segments_are_frozen():
+    with pytest.raises(AttributeError):
+        eq("x").text = "y"  # type: ignore[misc]
+
+
+# Items -----------------------------------------------------------------------
+
+
+def test_items_unchanged():
+    assert diff_items(["A", "B"], ["A", "B"]) == [
+        ItemChange("equal", "A", "A"),
+        ItemChange("equal", "B", "B"),
+    ]
+
+
+def test_item_added():
+    assert diff_items(["A", "C"], ["A", "B", "C"]) == [
+        ItemChange("equal", "A", "A"),
+        ItemChange("insert", None, "B"),
+        ItemChange("equal", "C", "C"),
+    ]
+
+
+def test_item_removed():
+    assert diff_items(["A", "B", "C"], ["A", "C"]) == [
+        ItemChange("equal", "A", "A"),
+        ItemChange("delete", "B", None),
+        ItemChange("equal", "C", "C"),
+    ]
+
+
+def test_item_changed_carries_its_word_diff():
+    old = ["Founded in 2013 in Aleppo", "Sunni tribal fighters"]
+    new = ["Founded in 2014 in Aleppo", "Sunni tribal fighters"]
+    assert diff_items(old, new) == [
+        ItemChange(
+            "change",
+            old[0],
+            new[0],
+            [eq("Founded in "), dele("2013"), ins("2014"), eq(" in Aleppo")],
+        ),
+        ItemChange("equal", old[1], new[1]),
+    ]
+
+
+def test_none_placeholder_becomes_a_real_item():
+    assert diff_items(["None"], ["Designated by the US in 2019"]) == [
+        ItemChange(
+            "change",
+            "None",
+            "Designated by the US in 2019",
+            [dele("None"), ins("Designated by the US in 2019")],
+        )
+    ]
+
+
+def test_a_new_bullet_above_an_edited_one_does_not_pair_with_it():
+    old = ["Kornet missiles", "Mortars"]
+    new = ["Drones", "Kornet anti-tank missiles", "Mortars"]
+    assert [(c.op, c.old, c.new) for c in diff_items(old, new)] == [
+        ("insert", None, "Drones"),
+        ("change", "Kornet missiles", "Kornet anti-tank missiles"),
+        ("equal", "Mortars", "Mortars"),
+    ]
+
+
+def test_extra_items_in_a_replaced_block_are_added_or_removed():
+    assert [(c.op, c.old, c.new) for c in diff_items(["A", "B"], ["X"])] == [
+        ("change", "A", "X"),
+        ("delete", "B", None),
+    ]
+    assert [(c.op, c.old, c.new) for c in diff_items([], ["X", "Y"])] == [
+        ("insert", None, "X"),
+        ("insert", None, "Y"),
+    ]
+
+
+# Rows ------------------------------------------------------------------------
+
+KHALID = {"name": "Khalid al-Hamad", "aliases": ["Abu Ali"], "role": "Commander"}
+SAMI = {"name": "Sami", "aliases": [], "role": "Spokesman"}
+
+
+def test_leader_renamed():
+    renamed = {**KHALID, "name": "Khalid al-Hammad"}
+    assert diff_rows([KHALID, SAMI], [renamed, SAMI]) == [
+        RowChange(
+            "change",
+            KHALID,
+            renamed,
+            {"name": [eq("Khalid al-"), dele("Hamad"), ins("Hammad")]},
+            ("name", "aliases", "role"),
+        ),
+        RowChange("equal", SAMI, SAMI, {}, ("name", "aliases", "role")),
+    ]
+
+
+def test_alias_added_is_diffed_as_a_comma_separated_list():
+    more = {**KHALID, "aliases": ["Abu Ali", "al-Hajji"]}
+    [row] = diff_rows([KHALID], [more])
+    assert row.op == "change"
+    assert row.fields == {"aliases": [eq("Abu Ali"), ins(", al-Hajji")]}
+
+
+def test_leader_removed():
+    changes = diff_rows([KHALID, SAMI], [SAMI])
+    assert [(row.op, row.old, row.new) for row in changes] == [
+        ("delete", KHALID, None),
+        ("equal", SAMI, SAMI),
+    ]
+    # Every non-empty column of a removed row is shown deleted.
+    assert changes[0].fields == {
+        "name": [dele("Khalid al-Hamad")],
+        "aliases": [dele("Abu Ali")],
+        "role": [dele("Commander")],
+    }
+
+
+def test_leader_added_at_the_end():
+    changes = diff_rows([KHALID], [KHALID, SAMI])
+    assert [row.op for row in changes] == ["equal", "insert"]
+    assert changes[1].fields == {"name": [ins("Sami")], "role": [ins("Spokesman")]}
+
+
+def test_row_cells_fill_unchanged_columns_with_their_text():
+    renamed = {**KHALID, "name": "Khalid al-Hammad"}
+    [row] = diff_rows([KHALID], [renamed])
+    assert row.cells == [
+        ("name", [eq("Khalid al-"), dele("Hamad"), ins("Hammad")]),
+        ("aliases", [eq("Abu Ali")]),
+        ("role", [eq("Commander")]),
+    ]
+    assert row.op_label == "changed"
+
+
+def test_citations_are_matched_by_number():
+    old = [{"number": 1, "text": "Reuters, 2014."}, {"number": 2, "text": "AP."}]
+    new = [
+        {"number": 2, "text": "AP, 2015."},
+        {"number": 1, "text": "Reuters, 2014."},
+        {"number": 3, "text": "BBC."},
+    ]
+    changes = diff_rows(old, new, key="number")
+    assert [(row.op, (row.new or row.old)["number"]) for row in changes] == [
+        ("equal", 1),
+        ("change", 2),
+        ("insert", 3),
+    ]
+    assert changes[1].fields == {"text": [eq("AP"), ins(", 2015"), eq(".")]}
+
+
+def test_citation_removed_by_number():
+    old = [{"number": 1, "text": "A."}, {"number": 2, "text": "B."}]
+    changes = diff_rows(old, old[:1], key="number")
+    assert [row.op for row in changes] == ["equal", "delete"]
+
+
+def test_snapshot_extras_on_notes_are_ignored():
+    # A version snapshot's notes also carry urls and sources read from the text.
+    old = [{"number": 1, "text": "A.", "urls": [], "sources": []}]
+    new = [{"number": 1, "text": "A.", "urls": ["https://x"], "sources": [{}]}]
+    diff = diff_field("citations", old, new)
+    assert not diff.changed
+    assert diff.columns == ("number", "text")
+
+
+# Fields ----------------------------------------------------------------------
+
+
+def test_diff_field_kinds_and_labels():
+    assert diff_field("name", "A", "B").kind == "text"
+    assert diff_field("background", "", "").label == "Background and analysis"
+    assert diff_field("weapons", [], ["Drones"]).kind == "list"
+    assert diff_field("tags", ["iraq"], ["iraq"]).kind == "list"
+    assert diff_field("leaders", [], []).kind == "rows"
+    assert diff_field("citations", [], []).label == "Notes"
+
+
+def test_diff_field_rejects_unknown_fields():
+    with pytest.raises(ValueError, match="slug"):
+        diff_field("slug", "a", "b")
+
+
+def test_diff_values_follows_field_order_and_flags_changes():
+    old = empty_values()
+    new = {
+        **old,
+        "name": "لواء الباقر",
+        "weapons": ["Drones"],
+        "citations": [{"number": 1, "text": "A."}],
+    }
+    diffs = diff_values(old, new)
+    assert [d.field for d in diffs] == list(FIELDS)
+    changed = {d.field for d in diffs if d.changed}
+    assert changed == {"name", "weapons", "citations"}
+    name = diffs[0]
+    assert name == FieldDiff(
+        "name", "Name", "text", True, segments=[ins("لواء الباقر")]
+    )
+
+
+def test_diff_values_only_fields_present_and_missing_as_empty():
+    # Keys outside FIELDS (a snapshot's slug, version) are not fields.
+    diffs = diff_values({"version": 1, "background": "Text."}, {"tags": ["syria"]})
+    assert [(d.field, d.changed) for d in diffs] == [
+        ("tags", True),
+        ("background", True),
+    ]
+    assert diffs[1].segments == [dele("Text.")]
+
+
+def test_diff_values_with_given_fields():
+    diffs = diff_values({"name": "A"}, {"name": "A"}, fields=["leaders", "name"])
+    assert [(d.field, d.changed) for d in diffs] == [
+        ("leaders", False),
+        ("name", False),
+    ]
+
+
+def test_none_counts_as_empty():
+    assert not diff_field("logo", None, "").changed
+    assert not diff_field("founding", None, []).changed
+    assert not diff_field("leaders", None, []).changed
+
+
+# Rendering -------------------------------------------------------------------
+
+
+def render(diff: FieldDiff) -> str:
+    return render_to_string("includes/diff.html", {"diff": diff})
+
+
+def test_unchanged_field_renders_unchanged():
+    html = render(diff_field("name", "Same", "Same"))
+    assert '<p class="diff-unchanged">Unchanged</p>' in html
+    assert "<ins" not in html
+
+
+def test_text_diff_renders_ins_and_del_with_hidden_labels():
+    html = render(diff_field("name", "Liwa al-Baqir", "Liwa al-Baqir Brigade"))
+    assert re.search(r'<div class="diff-text" dir="auto">Liwa al-Baqir<ins>', html)
+    assert (
+        '<ins><span class="visually-hidden" dir="ltr">inserted: </span>'
+        " Brigade</ins></div>"
+    ) in html
+    html = render(diff_field("name", "Old name", "New name"))
+    assert (
+        '<del><span class="visually-hidden" dir="ltr">deleted: </span>Old</del>'
+    ) in html
+
+
+def test_prose_keeps_its_paragraph_breaks():
+    html = render(diff_field("background", "One.\n\nTwo.", "One.\n\nTwo, three."))
+    assert 'class="diff-text"' in html
+    assert "One.\n\nTwo" in html
+
+
+def test_list_diff_marks_each_item():
+    html = render(
+        diff_field("weapons", ["Mortars", "Kornet", "Rockets"], ["Mortars", "Drones"])
+    )
+    assert '<ul class="diff-list">' in html
+    assert '<li class="diff-equal" dir="auto">Mortars</li>' in html
+    assert (
+        '<li class="diff-change diff-text" dir="auto">'
+        '<span class="visually-hidden" dir="ltr">changed: </span>'
+        '<del><span class="visually-hidden" dir="ltr">deleted: </span>Kornet</del>'
+        '<ins><span class="visually-hidden" dir="ltr">inserted: </span>Drones</ins>'
+        "</li>"
+    ) in html
+    assert (
+        '<li class="diff-delete" dir="auto"><del>'
+        '<span class="visually-hidden" dir="ltr">deleted: </span>Rockets</del></li>'
+    ) in html
+
+
+def test_list_insert_renders_ins():
+    html = render(diff_field("tags", [], ["iraq"]))
+    assert (
+        '<li class="diff-insert" dir="auto"><ins>'
+        '<span class="visually-hidden" dir="ltr">inserted: </span>iraq</ins></li>'
+    ) in html
+
+
+def test_rows_diff_says_each_change_in_words():
+    old = [KHALID, SAMI]
+    new = [{**KHALID, "role": "Secretary-general"}, {"name": "Ali", "role": ""}]
+    html = render(diff_field("leaders", old, [*new, {"name": "Zaid", "role": ""}]))
+    assert '<table class="diff-rows">' in html
+    assert '<th scope="col">Aliases</th>' in html
+    assert '<td class="diff-op">Changed</td>' in html
+    assert '<td class="diff-op">Added</td>' in html
+    assert (
+        '<td class="diff-text" dir="auto"><del>'
+        '<span class="visually-hidden" dir="ltr">deleted: </span>Commander</del>'
+        '<ins><span class="visually-hidden" dir="ltr">inserted: </span>'
+        "Secretary-general</ins></td>"
+    ) in html
+    html = render(diff_field("leaders", old, [SAMI]))
+    assert '<td class="diff-op">Removed</td>' in html
+    assert '<td class="diff-op">Unchanged</td>' in html
+
+
+def test_notes_render_by_number():
+    old = [{"number": 1, "text": "Reuters."}]
+    new = [{"number": 1, "text": "Reuters."}, {"number": 2, "text": "AP."}]
+    html = render(diff_field("citations", old, new))
+    assert '<th scope="col">Number</th>' in html
+    assert "inserted: </span>2</ins>" in html
+    assert "inserted: </span>AP.</ins>" in html
+
+
+@pytest.mark.parametrize(
+    ("field", "old", "new"),
+    [
+        ("name", "Safe", "<script>alert(1)</script>"),
+        ("weapons", [], ["<script>alert(1)</script>"]),
+        ("weapons", ["<script>x</script>"], []),
+        ("weapons", ["<b>x</b>"], ["<script>alert(1)</script>"]),
+        ("background", "<b>x</b>", "<script>alert(1)</script> <b>x</b>"),
+        ("leaders", [], [{"name": "<script>alert(1)</script>", "role": ""}]),
+        ("citations", [], [{"number": 1, "text": "<script>alert(1)</script>"}]),
+    ],
+)
+def test_user_text_is_escaped(field, old, new):
+    html = render(diff_field(field, old, new))
+    assert "<script" not in html
+    assert "<b>" not in html
+    assert "&lt;" in html
