@@ -3,11 +3,13 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from profiles import views as profile_views
+from profiles.views import reading
 
 urlpatterns = [
-    path("", profile_views.home, name="home"),
+    path("", reading.home, name="home"),
     path("profiles/", include("profiles.urls")),
+    path("review/", include("profiles.review_urls")),
+    path("inbox/", include("profiles.inbox_urls")),
     path("api/v1/", include("profiles.api_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -1,14 +1,15 @@
-"""Reader pages: home, the profile list and a profile."""
+"""Reader pages: home, the profile list, a profile and its history."""
 
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from profiles import queries
+from profiles import queries, roles
 from profiles.document import footnote_numbers
 from profiles.models import Profile
 from profiles.sections import SECTIONS, SectionKind
@@ -66,7 +67,12 @@ def profile_detail(request, slug: str):
         "profiles/detail.html",
         {
             "profile": profile,
-            "sections": _section_blocks(profile),
+            "sections": _section_blocks(profile, queries.field_provenance(profile)),
+            "pending_count": (
+                queries.pending_count(profile)
+                if roles.can_propose(request.user) or roles.can_review(request.user)
+                else None
+            ),
             "referenced": _referenced_notes(profile),
             "tags": sorted(profile.tags.all(), key=lambda tag: tag.name.lower()),
         },
@@ -85,11 +91,19 @@ def _referenced_notes(profile: Profile) -> set[int]:
     return set(footnote_numbers("\n".join(texts)))
 
 
-def _section_blocks(profile: Profile) -> list[dict]:
-    """Each section of the seed, in its order, with what it holds."""
+def _section_blocks(profile: Profile, provenance: dict) -> list[dict]:
+    """Each section of the seed, in its order, with what it holds and the
+    numbers of the notes citing the sources behind its current value."""
+    note_numbers: dict[int, int] = {}
+    for citation in profile.citations.all():
+        for link in citation.citation_sources.all():
+            note_numbers.setdefault(link.source_id, citation.number)
     blocks = []
     for section in SECTIONS:
-        block = {"section": section}
+        change = provenance.get(section.field)
+        sources = change.sources.all() if change else []
+        numbers = {note_numbers[s.pk] for s in sources if s.pk in note_numbers}
+        block = {"section": section, "change": change, "notes": sorted(numbers)}
         if section.kind == SectionKind.LEADERS:
             block["leaders"] = profile.leaders.all()
         elif section.kind == SectionKind.PROSE:
@@ -98,3 +112,18 @@ def _section_blocks(profile: Profile) -> list[dict]:
             block["items"] = profile.items(section.field)
         blocks.append(block)
     return blocks
+
+
+def profile_history(request, slug: str):
+    profile = get_object_or_404(Profile.objects.published(), slug=slug)
+    page = Paginator(queries.versions(profile), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "profiles/history.html",
+        {
+            "profile": profile,
+            "page_obj": page,
+            "versions": page.object_list,
+            "can_revert": roles.can_propose(request.user),
+        },
+    )

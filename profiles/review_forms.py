@@ -1,0 +1,199 @@
+"""The reviewer's decision form: one set of controls per proposed field and a
+comment for the author. It cleans what the reviewer chose into the
+`workflow.FieldDecision`s that `workflow.approve` takes, and places the
+workflow's errors next to the controls they are about; it never publishes."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import BoundField
+
+from profiles.models import ProposedChange, split_lines
+from profiles.serializers import FIELD_LABELS, LIST_FIELDS, TEXT_FIELDS
+from profiles.workflow import Conflict, FieldDecision
+
+ACCEPT, REJECT = "accept", "reject"
+KEEP, PROPOSED, EDITED = "keep", "proposed", "edited"
+KEPT_REASON = "Kept the published value."
+
+#: Fields whose value a reviewer may edit by hand when resolving a conflict:
+#: a text, or a list written one item per line. Leaders and notes are rows.
+EDITABLE_FIELDS = frozenset({*TEXT_FIELDS, *LIST_FIELDS, "tags"})
+
+
+def editable_text(field: str, value: Any) -> str:
+    """A proposed value as the reviewer edits it: text as is, lists one item
+    per line."""
+    if field in TEXT_FIELDS:
+        return value or ""
+    return "\n".join(value or [])
+
+
+def edited_value(field: str, text: str) -> Any:
+    """The value a reviewer's edited text stands for (see `editable_text`)."""
+    text = text.replace("\r\n", "\n")
+    return text.strip() if field in TEXT_FIELDS else split_lines(text)
+
+
+@dataclass(frozen=True)
+class FieldControls:
+    """The bound controls for one proposed field, for the template."""
+
+    field: str
+    label: str
+    decision: BoundField
+    reason: BoundField
+    resolution: BoundField | None = None
+    edited: BoundField | None = None
+
+
+class ReviewForm(forms.Form):
+    """Built per request: for each proposed change, `<field>-decision`
+    (accept or reject) and `<field>-reason`; for each field in conflict also
+    `<field>-resolution` (keep published, use proposed, or use an edited
+    value) and, for text and list fields, `<field>-edited`."""
+
+    comment = forms.CharField(
+        label="Comment for the author",
+        help_text="Needed to reject the request or to request changes.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
+    )
+
+    def __init__(
+        self,
+        *args,
+        changes: Sequence[ProposedChange],
+        conflicts: Sequence[str] = (),
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.changes = list(changes)
+        self.conflicts = set(conflicts)
+        for change in self.changes:
+            self._add_controls(change)
+
+    def _add_controls(self, change: ProposedChange) -> None:
+        name, label = change.field, FIELD_LABELS[change.field]
+        self.fields[f"{name}-decision"] = forms.ChoiceField(
+            label=f"Accept or reject the change to {label}",
+            choices=[(ACCEPT, "Accept"), (REJECT, "Reject")],
+            initial=ACCEPT,
+            # Like `workflow.approve`, a field without a decision is accepted.
+            required=False,
+            widget=forms.RadioSelect,
+        )
+        self.fields[f"{name}-reason"] = forms.CharField(
+            label=f"Reason for your decision on {label}",
+            help_text="Needed when you reject this field.",
+            required=False,
+            widget=forms.TextInput(attrs={"dir": "auto"}),
+        )
+        if name not in self.conflicts:
+            return
+        choices = [
+            (KEEP, "Keep the published value"),
+            (PROPOSED, "Use the proposed value"),
+        ]
+        if name in EDITABLE_FIELDS:
+            choices.append((EDITED, "Use the edited value below"))
+            self.fields[f"{name}-edited"] = forms.CharField(
+                label=f"Edited value for {label}",
+                help_text="" if name in TEXT_FIELDS else "One item per line.",
+                required=False,
+                initial=editable_text(name, change.value),
+                widget=forms.Textarea(attrs={"rows": 5, "dir": "auto"}),
+            )
+        self.fields[f"{name}-resolution"] = forms.ChoiceField(
+            label=f"Value to publish for {label}",
+            choices=choices,
+            required=False,
+            widget=forms.RadioSelect,
+        )
+
+    def controls(self, field: str) -> FieldControls:
+        def bound(suffix: str) -> BoundField | None:
+            name = f"{field}-{suffix}"
+            return self[name] if name in self.fields else None
+
+        return FieldControls(
+            field=field,
+            label=FIELD_LABELS[field],
+            decision=bound("decision"),
+            reason=bound("reason"),
+            resolution=bound("resolution"),
+            edited=bound("edited"),
+        )
+
+    def decisions(self) -> dict[str, FieldDecision]:
+        """The reviewer's choice for each field, as `workflow.approve` takes
+        it. A conflicting field left without a resolution is accepted as
+        proposed without a value, so the workflow reports the conflict."""
+        data = self.cleaned_data
+        result = {}
+        for change in self.changes:
+            name = change.field
+            reason = data.get(f"{name}-reason", "")
+            if data.get(f"{name}-decision") == REJECT:
+                result[name] = FieldDecision(accept=False, reason=reason)
+                continue
+            resolution = data.get(f"{name}-resolution", "")
+            if resolution == KEEP:
+                result[name] = FieldDecision(accept=False, reason=reason or KEPT_REASON)
+            elif resolution == PROPOSED:
+                result[name] = FieldDecision(True, reason, value=change.value)
+            elif resolution == EDITED:
+                value = edited_value(name, data.get(f"{name}-edited", ""))
+                result[name] = FieldDecision(True, reason, value=value)
+            else:
+                result[name] = FieldDecision(True, reason)
+        return result
+
+    def add_workflow_error(self, error: ValidationError) -> None:
+        """Puts the workflow's errors beside their controls: the request's
+        reason or comment beside the comment field; a field's beside its
+        reason when it was rejected, beside its edited value when that was to
+        be published, else beside its decision; others above the form."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error.messages)
+            return
+        for key, messages in error.message_dict.items():
+            target = self._error_target(key)
+            if target is None:
+                label = FIELD_LABELS.get(key)
+                messages = [f"{label}: {m}" if label else m for m in messages]
+            self.add_error(target, messages)
+
+    def _error_target(self, key: str) -> str | None:
+        if key in ("reason", "comment"):
+            return "comment"
+        if f"{key}-decision" not in self.fields:
+            return None
+        data = self.cleaned_data
+        if data.get(f"{key}-decision") == REJECT:
+            return f"{key}-reason"
+        if data.get(f"{key}-resolution") == EDITED:
+            return f"{key}-edited"
+        return f"{key}-decision"
+
+    def add_conflict(self, conflict: Conflict) -> None:
+        self.add_error(None, str(conflict))
+        for name in conflict.fields:
+            if f"{name}-resolution" in self.fields:
+                self.add_error(f"{name}-resolution", "Choose the value to publish.")
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(anchor id or "", message) for each error, in the form's order, for
+        the list of problems above the form."""
+        problems = [("", message) for message in self.non_field_errors()]
+        for name, field in self.fields.items():
+            for message in self.errors.get(name, []):
+                prefix = field.label if name == "comment" else self._field_label(name)
+                problems.append((self[name].auto_id, f"{prefix}: {message}"))
+        return problems
+
+    def _field_label(self, name: str) -> str:
+        return FIELD_LABELS[name.rsplit("-", 1)[0]]

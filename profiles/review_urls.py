@@ -1,0 +1,14 @@
+from django.urls import path
+
+from profiles.views import editing, review
+
+app_name = "review"
+
+urlpatterns = [
+    path("", review.queue, name="queue"),
+    path("mine/", review.my_requests, name="mine"),
+    path("<int:pk>/", review.detail, name="detail"),
+    path("<int:pk>/decide/", review.decide, name="decide"),
+    path("<int:pk>/edit/", editing.edit_change_request, name="edit"),
+    path("<int:pk>/withdraw/", editing.withdraw, name="withdraw"),
+]

@@ -1,0 +1,196 @@
+"""Proposing changes: the edit form for a new or a published profile, the
+author's own pending request (edit, withdraw) and reverts to an earlier
+version. Each view loads, checks, calls `profiles.workflow`, says what
+happened and redirects; the forms only clean and validate."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from profiles import queries, roles, workflow
+from profiles.forms import ProfileEdit, RevertForm, blank_values
+from profiles.models import ChangeRequest, Profile, Version
+from profiles.serializers import profile_values
+
+SUBMITTED = "Your change is waiting for review."
+
+
+def _check_can_propose(user) -> None:
+    if not roles.can_propose(user):
+        raise PermissionDenied("Only editors can propose changes.")
+
+
+def _published_profile(slug: str) -> Profile:
+    try:
+        return queries.published_profile(slug)
+    except Profile.DoesNotExist as error:
+        raise Http404("No published profile with this address.") from error
+
+
+def _edit_page(
+    request,
+    edit: ProfileEdit,
+    *,
+    title: str,
+    cancel_url: str,
+    propose: Callable[[ProfileEdit], ChangeRequest],
+) -> HttpResponse:
+    """Shows the edit form; a valid POST goes to `propose`, and whatever the
+    workflow refuses comes back beside the fields, with everything typed kept."""
+    if request.method == "POST" and edit.is_valid():
+        try:
+            change_request = propose(edit)
+        except workflow.NotAllowed as error:
+            raise PermissionDenied(str(error)) from error
+        except (ValidationError, workflow.WorkflowError) as error:
+            edit.add_error(error)
+        else:
+            messages.success(request, SUBMITTED)
+            return redirect("review:detail", change_request.pk)
+    return render(
+        request,
+        "profiles/edit.html",
+        {"edit": edit, "title": title, "cancel_url": cancel_url},
+    )
+
+
+@login_required
+def new_profile(request):
+    _check_can_propose(request.user)
+    edit = ProfileEdit(
+        request.POST if request.method == "POST" else None,
+        profile=None,
+        values=blank_values(),
+        base_version=0,
+    )
+    return _edit_page(
+        request,
+        edit,
+        title="New profile",
+        cancel_url=reverse("profiles:list"),
+        propose=lambda edit: workflow.submit_change_request(
+            profile=None,
+            author=request.user,
+            summary=edit.summary,
+            proposals=edit.proposals(),
+        ),
+    )
+
+
+@login_required
+def edit_profile(request, slug: str):
+    _check_can_propose(request.user)
+    profile = _published_profile(slug)
+    edit = ProfileEdit(
+        request.POST if request.method == "POST" else None,
+        profile=profile,
+        values=profile_values(profile),
+        base_version=profile.version,
+    )
+    return _edit_page(
+        request,
+        edit,
+        title=f"Edit {profile.name}",
+        cancel_url=profile.get_absolute_url(),
+        propose=lambda edit: workflow.submit_change_request(
+            profile=profile,
+            author=request.user,
+            summary=edit.summary,
+            proposals=edit.proposals(),
+            base_version=edit.base_version,
+        ),
+    )
+
+
+@login_required
+def edit_change_request(request, pk: int):
+    """The author reworks their undecided request: the published values with
+    the request's proposals on top, each proposal's sources in its picker."""
+    try:
+        change_request = queries.change_request_detail(pk)
+    except ChangeRequest.DoesNotExist as error:
+        raise Http404("No such change request.") from error
+    if not roles.can_change_change_request(request.user, change_request):
+        raise PermissionDenied("Only its author can change an undecided request.")
+    profile = (
+        queries.profile_record(change_request.profile_id)
+        if change_request.profile_id
+        else None
+    )
+    changes = change_request.changes.all()
+    edit = ProfileEdit(
+        request.POST if request.method == "POST" else None,
+        profile=profile,
+        values={
+            **(profile_values(profile) if profile else blank_values()),
+            **{change.field: change.value for change in changes},
+        },
+        base_version=profile.version if profile else 0,
+        summary=change_request.summary,
+        cited={change.field: list(change.sources.all()) for change in changes},
+    )
+    return _edit_page(
+        request,
+        edit,
+        title=f"Edit change request #{change_request.pk}",
+        cancel_url=reverse("review:detail", args=[change_request.pk]),
+        propose=lambda edit: workflow.revise_change_request(
+            change_request,
+            by=request.user,
+            summary=edit.summary,
+            proposals=edit.proposals(),
+            base_version=edit.base_version,
+        ),
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request, pk: int):
+    change_request = get_object_or_404(ChangeRequest, pk=pk)
+    try:
+        workflow.withdraw(change_request, by=request.user)
+    except workflow.NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    except workflow.InvalidTransition as error:
+        messages.error(request, str(error))
+        return redirect("review:detail", change_request.pk)
+    messages.success(request, f"Change request #{change_request.pk} is withdrawn.")
+    return redirect("review:mine")
+
+
+@login_required
+@require_POST
+def propose_revert(request, slug: str):
+    """Proposes restoring an earlier version, or one field of it."""
+    _check_can_propose(request.user)
+    profile = get_object_or_404(Profile.objects.published(), slug=slug)
+    form = RevertForm(request.POST)
+    if not form.is_valid():
+        raise BadRequest("Choose a version of this profile, and a field or none.")
+    number = form.cleaned_data["version"]
+    field = form.cleaned_data["field"]
+    try:
+        change_request = workflow.propose_revert(
+            profile,
+            version_number=number,
+            by=request.user,
+            fields=[field] if field else None,
+        )
+    except Version.DoesNotExist as error:
+        raise Http404(f"This profile has no version {number}.") from error
+    except workflow.NothingToChange:
+        messages.info(request, f"Version {number} is the same as the published one.")
+        return redirect("profiles:history", profile.slug)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("profiles:history", profile.slug)
+    messages.success(request, SUBMITTED)
+    return redirect("review:detail", change_request.pk)

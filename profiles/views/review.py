@@ -1,0 +1,328 @@
+"""Reviewing change requests: the reviewers' queue, an editor's own requests,
+a request's page with its diffs and sources, and the decision on it.
+
+Decisions go through `profiles.workflow`; these views load, check, call,
+message and redirect.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from profiles import queries, roles, workflow
+from profiles.diff import FieldDiff, diff_field
+from profiles.models import ChangeRequest, Profile, ProposedChange
+from profiles.review_forms import FieldControls, ReviewForm
+from profiles.serializers import FIELD_LABELS, TEXT_FIELDS, profile_values
+
+PER_PAGE = 25
+Status = ChangeRequest.Status
+
+#: action button value -> message shown once it is done
+ACTIONS = {
+    "approve": "",
+    "reject": "Rejected.",
+    "request_changes": "Sent back to the author.",
+}
+
+
+def request_title(change_request: ChangeRequest) -> str:
+    """The profile a request is about, or "New profile: <proposed name>"."""
+    if change_request.profile_id:
+        return change_request.profile.name
+    name = next(
+        (c.value for c in change_request.changes.all() if c.field == "name"), ""
+    )
+    return f"New profile: {name}"
+
+
+def _changed_labels(change_request: ChangeRequest) -> list[str]:
+    return [FIELD_LABELS[change.field] for change in change_request.changes.all()]
+
+
+@login_required
+def queue(request):
+    """Pending requests, oldest first, filtered by profile and author."""
+    if not roles.can_review(request.user):
+        raise PermissionDenied("Only reviewers see the review queue.")
+    filters = {key: request.GET.get(key, "").strip() for key in ("profile", "author")}
+    page = Paginator(queries.review_queue(**filters), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    pending = ChangeRequest.objects.filter(status=Status.PENDING)
+    return render(
+        request,
+        "review/queue.html",
+        {
+            "page_obj": page,
+            "rows": [
+                {
+                    "request": change_request,
+                    "title": request_title(change_request),
+                    "fields": _changed_labels(change_request),
+                }
+                for change_request in page
+            ],
+            "filters": filters,
+            "profiles": Profile.objects.filter(pk__in=pending.values("profile")).only(
+                "name", "slug"
+            ),
+            "authors": get_user_model()
+            .objects.filter(pk__in=pending.values("author"))
+            .order_by("username"),
+            "extra_query": urlencode({k: v for k, v in filters.items() if v}),
+        },
+    )
+
+
+@login_required
+def my_requests(request):
+    """The signed-in editor's own requests, newest first."""
+    if not roles.can_propose(request.user):
+        raise PermissionDenied("Only editors propose changes.")
+    page = Paginator(queries.requests_by(request.user), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "review/mine.html",
+        {
+            "page_obj": page,
+            "rows": [
+                {
+                    "request": change_request,
+                    "title": request_title(change_request),
+                    "fields": _changed_labels(change_request),
+                    "can_change": roles.can_change_change_request(
+                        request.user, change_request
+                    ),
+                }
+                for change_request in page
+            ],
+        },
+    )
+
+
+@dataclass(frozen=True)
+class ShownValue:
+    """A field's value as plain text or a list of lines, for showing whole."""
+
+    is_list: bool
+    text: str = ""
+    lines: tuple[str, ...] = ()
+
+
+def shown_value(field: str, value: Any) -> ShownValue:
+    if field in TEXT_FIELDS:
+        return ShownValue(is_list=False, text=value or "")
+    if field == "leaders":
+        lines = [
+            leader["name"]
+            + (f" (aka {', '.join(leader['aliases'])})" if leader["aliases"] else "")
+            + (f": {leader['role']}" if leader["role"] else "")
+            for leader in value or []
+        ]
+    elif field == "citations":
+        lines = [f"{row['number']}. {row['text']}" for row in value or []]
+    else:
+        lines = list(value or [])
+    return ShownValue(is_list=True, lines=tuple(lines))
+
+
+@dataclass(frozen=True)
+class ChangeSection:
+    """What the request page shows for one proposed field."""
+
+    change: ProposedChange
+    label: str
+    diff: FieldDiff
+    #: (label, value) for base, published and proposed when in conflict
+    conflict: tuple[tuple[str, ShownValue], ...] = ()
+    #: what the reviewer published instead of the proposal, if anything
+    published_instead: ShownValue | None = None
+    controls: FieldControls | None = None
+
+
+def _load(pk: int) -> ChangeRequest:
+    try:
+        return queries.change_request_detail(pk)
+    except ChangeRequest.DoesNotExist as error:
+        raise Http404("No change request with this number.") from error
+
+
+def _review_form(change_request: ChangeRequest, conflicts, data=None) -> ReviewForm:
+    return ReviewForm(
+        data, changes=list(change_request.changes.all()), conflicts=conflicts
+    )
+
+
+def _conflicts(change_request: ChangeRequest, profile: Profile | None) -> list[str]:
+    if change_request.status != Status.PENDING or profile is None:
+        return []
+    return workflow.conflicts(change_request, profile)
+
+
+def _render_detail(
+    request,
+    change_request: ChangeRequest,
+    *,
+    profile: Profile | None,
+    conflicts: list[str],
+    form: ReviewForm | None,
+):
+    """The request page; `form` is the decision form, bound after a failed
+    decision, or None for those who may not decide."""
+    current = profile_values(profile) if profile else {}
+    compared_version = profile.version if profile else 0
+    # An approved request is shown against the version it replaced: compared
+    # with the current one, its own changes would read as unchanged.
+    if change_request.status == Status.APPROVED and change_request.published_version:
+        compared_version = change_request.published_version - 1
+        compared = workflow.version_values(profile, compared_version)
+    else:
+        compared = current
+    base = (
+        workflow.version_values(profile, change_request.base_version)
+        if conflicts
+        else {}
+    )
+    sections = []
+    for change in change_request.changes.all():
+        name = change.field
+        conflict = ()
+        if name in conflicts:
+            conflict = (
+                (
+                    f"In version {change_request.base_version}, when this "
+                    "request was written",
+                    shown_value(name, base.get(name)),
+                ),
+                (
+                    f"Published now, version {profile.version}",
+                    shown_value(name, current.get(name)),
+                ),
+                ("Proposed in this request", shown_value(name, change.value)),
+            )
+        sections.append(
+            ChangeSection(
+                change=change,
+                label=FIELD_LABELS[name],
+                diff=diff_field(name, compared.get(name), change.value),
+                conflict=conflict,
+                published_instead=(
+                    shown_value(name, change.published_value)
+                    if change.published_value is not None
+                    else None
+                ),
+                controls=form.controls(name) if form else None,
+            )
+        )
+    return render(
+        request,
+        "review/detail.html",
+        {
+            "change_request": change_request,
+            "title": request_title(change_request),
+            "profile": profile,
+            "compared_version": compared_version,
+            "sections": sections,
+            "form": form,
+            "can_decide": form is not None,
+            "can_change": roles.can_change_change_request(request.user, change_request),
+            # A reviewer looking at their own pending request: say why there
+            # is no decision form.
+            "own_pending": form is None
+            and roles.can_review(request.user)
+            and change_request.author_id == request.user.pk
+            and change_request.status == Status.PENDING,
+        },
+    )
+
+
+def _profile_of(change_request: ChangeRequest) -> Profile | None:
+    if not change_request.profile_id:
+        return None
+    return queries.profile_record(change_request.profile_id)
+
+
+def _can_decide(user, change_request: ChangeRequest) -> bool:
+    return (
+        roles.can_review(user, change_request)
+        and change_request.status == Status.PENDING
+    )
+
+
+@login_required
+def detail(request, pk: int):
+    """A request with, for each field, its diff against the published value,
+    its sources and its decision; the decision form for its reviewers."""
+    change_request = _load(pk)
+    if not roles.can_view_change_request(request.user, change_request):
+        raise PermissionDenied("Only its author and reviewers see a request.")
+    profile = _profile_of(change_request)
+    conflicts = _conflicts(change_request, profile)
+    form = (
+        _review_form(change_request, conflicts)
+        if _can_decide(request.user, change_request)
+        else None
+    )
+    return _render_detail(
+        request, change_request, profile=profile, conflicts=conflicts, form=form
+    )
+
+
+@require_POST
+@login_required
+def decide(request, pk: int):
+    """Approves (field by field), rejects or sends back a request; on bad
+    input the request page again with the errors beside their fields."""
+    change_request = _load(pk)
+    if not roles.can_review(request.user, change_request):
+        raise PermissionDenied("Nobody reviews their own change request.")
+    action = request.POST.get("action", "")
+    if action not in ACTIONS:
+        return HttpResponseBadRequest("Unknown action.")
+    profile = _profile_of(change_request)
+    conflicts = _conflicts(change_request, profile)
+    form = _review_form(change_request, conflicts, request.POST)
+    if form.is_valid():
+        comment = form.cleaned_data["comment"]
+        try:
+            message = _decide(request.user, change_request, action, form, comment)
+        except workflow.NotAllowed as error:
+            raise PermissionDenied(str(error)) from error
+        except workflow.InvalidTransition as error:
+            messages.error(request, str(error))
+            return redirect("review:detail", pk=change_request.pk)
+        except workflow.Conflict as error:
+            form.add_conflict(error)
+        except ValidationError as error:
+            form.add_workflow_error(error)
+        else:
+            messages.success(request, message)
+            return redirect("review:detail", pk=change_request.pk)
+    return _render_detail(
+        request, change_request, profile=profile, conflicts=conflicts, form=form
+    )
+
+
+def _decide(reviewer, change_request, action: str, form: ReviewForm, comment: str):
+    if action == "approve":
+        version = workflow.approve(
+            change_request, reviewer=reviewer, decisions=form.decisions(), note=comment
+        )
+        return f"Published as version {version.number}." if version else "Rejected."
+    if action == "reject":
+        workflow.reject(change_request, reviewer=reviewer, reason=comment)
+    else:
+        workflow.request_changes(change_request, reviewer=reviewer, comment=comment)
+    return ACTIONS[action]
