@@ -12,7 +12,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: run test lint format migrations-check venv clean
+.PHONY: run test lint format migrations-check venv clean bench
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -25,12 +25,18 @@ $(VENV)/.installed: pyproject.toml
 
 venv: $(VENV)/.installed
 
+# axe-core, which the browser tests inject into pages to check accessibility.
+NODE_DEPS := tests/browser/node_modules/.installed
+$(NODE_DEPS): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	touch $@
+
 run: venv
 	DJANGO_DEBUG=true $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=true $(PY) manage.py load_demo
 	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
-test: venv lint migrations-check
+test: venv $(NODE_DEPS) lint migrations-check
 	$(PY) -m pytest
 
 lint: venv
@@ -44,5 +50,8 @@ format: venv
 migrations-check: venv
 	DJANGO_SECRET_KEY=check $(PY) manage.py makemigrations --check --dry-run
 
+bench: venv
+	$(PY) bench/pages.py
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache tests/browser/node_modules

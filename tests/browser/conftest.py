@@ -49,3 +49,31 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE.exists():
+        pytest.fail(f"axe-core is missing at {AXE}: run `make test` (it runs npm ci).")
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def axe_violations(page, axe_source):
+    """Runs axe-core on the current page; returns its violations as
+    "rule: target" lines, empty when there are none. The script is evaluated
+    through the browser's devtools channel, so the page's CSP stays on."""
+
+    def check() -> list[str]:
+        page.evaluate(axe_source)
+        result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+        return [
+            f"{violation['id']}: {node['target']} ({violation['help']})"
+            for violation in result["violations"]
+            for node in violation["nodes"]
+        ]
+
+    return check
