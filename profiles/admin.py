@@ -164,6 +164,9 @@ class ProfileAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         """Nothing: tags and inlines change only through the request."""
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        return []  # nothing was saved here to describe
+
     def log_change(self, request, obj, message):
         """The admin's log records the request, not a change of the profile."""
 

@@ -133,7 +133,10 @@ def full_profile(name: str = "Liwa al-Test", **fields):
 def test_home_has_a_search_box_for_the_profile_list(client):
     html = html_of(client.get("/"))
 
-    form = '<form class="big-search" role="search" aria-label="Search profiles" method="get" action="/profiles/">'
+    form = (
+        '<form class="big-search" role="search" aria-label="Search profiles" '
+        'method="get" action="/profiles/">'
+    )
     assert form in html
     assert '<input id="home-q" type="search" name="q">' in html
     assert "No profile has been published yet." in html

@@ -1,0 +1,100 @@
+"""The editorial workflow in a real browser, and axe-core on its pages."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from profiles import workflow
+from tests.factories import SourceFactory, editor_user, publish_profile, reviewer_user
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def sign_in(page, live_server, username: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name=f"Sign out {username}")).to_be_visible()
+
+
+def sign_out(page, username: str) -> None:
+    page.get_by_role("button", name=f"Sign out {username}").click()
+
+
+def test_editor_proposes_reviewer_approves_reader_sees_it(live_server, page):
+    profile = publish_profile("Example Brigade")
+    editor_user(username="ed")
+    reviewer_user(username="rev")
+
+    sign_in(page, live_server, "ed")
+    page.goto(f"{live_server.url}/profiles/{profile.slug}/edit/")
+    page.locator("#id_size").fill("About 4,000 fighters in 2024")
+    page.locator("#id_size").press("Tab")  # the script opens the sources block
+    sources = page.locator("#cite-size")
+    if sources.get_attribute("open") is None:
+        sources.locator("summary").click()
+    page.locator("#id_cite-size-url").fill("https://example.net/count-2024")
+    page.locator("#id_cite-size-title").fill("Counting the brigade")
+    page.locator("#id_cite-size-publication").fill("Example Monitor")
+    page.get_by_role("textbox", name="Edit summary").fill("New size estimate")
+    page.get_by_role("button", name=re.compile("Submit|Propose")).click()
+    expect(page.get_by_text("Your change is waiting for review.")).to_be_visible()
+    sign_out(page, "ed")
+
+    sign_in(page, live_server, "rev")
+    page.get_by_role("link", name=re.compile("Review")).first.click()
+    page.get_by_role("link", name="New size estimate").click()
+    expect(page.locator("ins").first).to_contain_text("4,000")
+    expect(page.locator("del").first).to_contain_text("500")
+    page.get_by_role("button", name="Approve").click()
+    expect(page.get_by_text("Published as version 2.")).to_be_visible()
+    sign_out(page, "rev")
+
+    page.goto(f"{live_server.url}/profiles/{profile.slug}/")
+    size = page.locator("#size")
+    expect(size).to_contain_text("About 4,000 fighters in 2024")
+    size.get_by_role("link", name="Source: note 2").click()
+    expect(page).to_have_url(re.compile("#note-2$"))
+    expect(page.locator("#note-2")).to_contain_text("Counting the brigade")
+    expect(page.locator("#note-2")).to_contain_text("https://example.net/count-2024")
+
+
+@pytest.fixture
+def pending(db):
+    profile = publish_profile("Example Brigade")
+    author = editor_user(username="ed")
+    change_request = workflow.submit_change_request(
+        profile=profile,
+        author=author,
+        summary="Bigger",
+        proposals={"size": workflow.Proposal(["About 900"], [SourceFactory()])},
+    )
+    return profile, change_request
+
+
+@pytest.mark.parametrize(
+    ("username", "path"),
+    [
+        ("ed", "/profiles/example-brigade/edit/"),
+        ("rev", "/review/"),
+        ("rev", "/review/{pk}/"),
+        ("rev", "/inbox/"),
+        ("ed", "/review/mine/"),
+    ],
+)
+def test_workflow_pages_have_no_axe_violations(
+    live_server, page, axe_violations, pending, username, path
+):
+    reviewer_user(username="rev")
+    _, change_request = pending
+    sign_in(page, live_server, username)
+
+    page.goto(live_server.url + path.format(pk=change_request.pk))
+
+    assert page.title()
+    assert axe_violations() == []
