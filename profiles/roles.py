@@ -2,6 +2,8 @@
 data migration); admins are staff and superusers. Views, the admin and the
 workflow ask these predicates; templates only show their answers."""
 
+from django.contrib.auth.models import Group, Permission
+
 EDITORS = "Editors"
 REVIEWERS = "Reviewers"
 
@@ -36,3 +38,21 @@ def can_change_change_request(user, change_request) -> bool:
         and change_request.author_id == user.pk
         and change_request.status in EDITABLE_STATES
     )
+
+
+ROLE_PERMISSIONS = {
+    EDITORS: ["propose_change"],
+    REVIEWERS: ["propose_change", "review_changerequest"],
+}
+
+
+def install_roles() -> None:
+    """Makes the role groups with their permissions if they are missing (the
+    data migration makes them; a flushed test database has lost them)."""
+    for name, codenames in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="profiles", codename__in=codenames
+            )
+        )

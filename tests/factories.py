@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from profiles import workflow
 from profiles.document import superscript
 from profiles.models import ChangeRequest, Profile
-from profiles.roles import EDITORS, REVIEWERS
+from profiles.roles import EDITORS, REVIEWERS, install_roles
 from profiles.serializers import FIELDS, TEXT_FIELDS
 from sources.models import Source
 
@@ -28,6 +28,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
+            install_roles()
             self.groups.set(Group.objects.filter(name__in=extracted))
 
 
