@@ -12,7 +12,7 @@ from taggit.models import Tag
 from profiles import queries, roles
 from profiles.document import footnote_numbers
 from profiles.models import Profile
-from profiles.sections import SECTIONS, SectionKind
+from profiles.sections import FIELD_LABELS, SECTIONS, SectionKind
 
 
 def home(request):
@@ -125,5 +125,6 @@ def profile_history(request, slug: str):
             "page_obj": page,
             "versions": page.object_list,
             "can_revert": roles.can_propose(request.user),
+            "field_choices": list(FIELD_LABELS.items()),
         },
     )
