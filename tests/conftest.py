@@ -23,8 +23,9 @@ def _test_settings(settings, tmp_path):
     }
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def seed_text() -> str:
+    """The sample document the user gave; CI has ../shared beside the clone."""
     if not SEED.exists():
         pytest.skip("../shared is absent: the seed document is not beside the repo")
     return SEED.read_text(encoding="utf-8")

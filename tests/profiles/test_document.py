@@ -5,7 +5,6 @@ sample from ../shared and pin down what the parser makes of it.
 """
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
@@ -20,8 +19,6 @@ from profiles.document import (
     render,
     superscript,
 )
-
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "liwa-al-baqir.txt"
 
 
 def lines(*rows: str) -> str:
@@ -60,13 +57,6 @@ RIVER = lines(
 
 
 # The seed -----------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def seed_text() -> str:
-    if not SEED.exists():
-        pytest.skip("../shared is absent")
-    return SEED.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

@@ -1,13 +1,10 @@
 """Tests for sources.citations: reading notes into sources and writing them back."""
 
 import re
-from pathlib import Path
 
 import pytest
 
 from sources.citations import SourceEntry, format_source, guess_language, parse_note
-
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "liwa-al-baqir.txt"
 
 
 def test_pure_commentary_has_no_sources():
@@ -331,12 +328,10 @@ SEED_URLS = {
 }
 
 
-def test_seed_notes():
-    if not SEED.exists():
-        pytest.skip("../shared is absent")
+def test_seed_notes(seed_text):
     notes = {
         int(match[1]): match[2].strip()
-        for line in SEED.read_text(encoding="utf-8").splitlines()
+        for line in seed_text.splitlines()
         if (match := re.match(r"^(\d+)\. (.*)", line))
     }
     assert sorted(notes) == list(range(1, 8))
