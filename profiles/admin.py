@@ -31,7 +31,7 @@ from profiles.models import (
 )
 from profiles.serializers import LIST_FIELDS, TEXT_FIELDS, profile_values
 from sources.citations import SourceEntry
-from sources.urls import is_web_url
+from sources.weblinks import is_web_url
 
 
 class ReadOnlyMixin:

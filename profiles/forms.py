@@ -22,7 +22,7 @@ from profiles.sections import BULLET_FIELDS, PROSE_FIELDS, SECTIONS
 from profiles.serializers import FIELD_LABELS, FIELDS, TEXT_FIELDS
 from sources.citations import SourceEntry
 from sources.models import Source
-from sources.urls import is_web_url
+from sources.weblinks import is_web_url
 
 #: Fields that belong to the profile form itself; leaders and notes have formsets.
 FORM_FIELDS = tuple(name for name in FIELDS if name not in ("leaders", "citations"))

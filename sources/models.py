@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from sources.citations import SourceEntry, format_source
 from sources.dates import iso_partial_date
-from sources.urls import normalise_url
+from sources.weblinks import normalise_url
 
 
 class SourceQuerySet(models.QuerySet):

@@ -14,7 +14,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from profiles.document import FOOTNOTE_MARK_RE, footnote_numbers
-from sources.urls import is_web_url
+from sources.weblinks import is_web_url
 
 register = template.Library()
 

@@ -1,8 +1,8 @@
-"""Tests for sources.urls: the deduplication key and the link check."""
+"""Tests for sources.weblinks: the deduplication key and the link check."""
 
 import pytest
 
-from sources.urls import is_web_url, normalise_url
+from sources.weblinks import is_web_url, normalise_url
 
 
 @pytest.mark.parametrize(
