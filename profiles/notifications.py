@@ -4,12 +4,16 @@ Called by `profiles.workflow` after its transaction commits, so nobody hears of
 a change that was rolled back.
 """
 
+import logging
+
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.urls import reverse
 
 from profiles import queries
 from profiles.models import ChangeRequest, Notification
+
+logger = logging.getLogger(__name__)
 
 Kind = Notification.Kind
 Status = ChangeRequest.Status
@@ -28,19 +32,20 @@ def _send(change_request: ChangeRequest, kind: str, recipients, message: str) ->
         for user in recipients
     )
     link = reverse("review:detail", args=[change_request.pk])
-    send_mass_mail(
-        [
-            (
-                f"[Profiles wiki] {message}",
-                f"{message}\n\n{change_request.summary}\n\n{link}\n",
-                settings.DEFAULT_FROM_EMAIL,
-                [user.email],
-            )
-            for user in recipients
-            if user.email
-        ],
-        fail_silently=True,
-    )
+    messages = [
+        (
+            f"[Profiles wiki] {message}",
+            f"{message}\n\n{change_request.summary}\n\n{link}\n",
+            settings.DEFAULT_FROM_EMAIL,
+            [user.email],
+        )
+        for user in recipients
+        if user.email
+    ]
+    try:
+        send_mass_mail(messages)
+    except Exception:  # the inbox has it; a mail outage must not fail the request
+        logger.exception("Could not email about change request #%s", change_request.pk)
 
 
 def submitted(change_request: ChangeRequest) -> None:
