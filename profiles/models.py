@@ -50,6 +50,17 @@ class ProfileQuerySet(models.QuerySet):
     def published(self) -> "ProfileQuerySet":
         return self.filter(version__gte=1)
 
+    def designated(self) -> "ProfileQuerySet":
+        """Profiles whose current designations list something (not "None")."""
+        return self.exclude(self._undesignated())
+
+    def not_designated(self) -> "ProfileQuerySet":
+        return self.filter(self._undesignated())
+
+    @staticmethod
+    def _undesignated() -> Q:
+        return Q(current_designations="") | Q(current_designations__iexact="none")
+
 
 class Profile(models.Model):
     name = models.CharField(max_length=200)
@@ -170,6 +181,13 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.text[:80]}"
+
+    def cited_sources(self) -> list:
+        """The works this note cites, in order: from the prefetched links, or
+        for a note rebuilt from a version's snapshot, as it recorded them."""
+        if self.pk is None:
+            return list(getattr(self, "recorded_sources", []))
+        return [link.source for link in self.citation_sources.all()]
 
 
 class CitationSource(models.Model):
@@ -313,6 +331,12 @@ class ProposedChange(models.Model):
     def __str__(self) -> str:
         return f"{self.field} in {self.change_request}"
 
+    @property
+    def published(self):
+        """The value this change published: the proposal, or the reviewer's
+        resolution of a conflict."""
+        return self.value if self.published_value is None else self.published_value
+
     def get_field_label(self) -> str:
         return FIELD_LABELS.get(self.field, self.field)
 
@@ -378,3 +402,49 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class SearchName(models.Model):
+    """A name of a published profile or of one of its leaders, with its
+    spelling-tolerant key (`profiles.names`), so that search looks keys up in
+    an index instead of reading every name.
+
+    Derived data, not history: `profiles.search.index_profile` rebuilds a
+    profile's rows each time it is published. A name has one row per word its
+    key may start at: `word` 0 is the whole name, `word` 1 the name from its
+    second word on, and so on, so "Muhandis" finds "Abu Mahdi al-Muhandis".
+    """
+
+    class Kind(models.TextChoices):
+        NAME = "name", "Name"
+        ENGLISH_NAME = "english_name", "English name"
+        ALTERNATIVE_NAME = "alternative_name", "Alternative name"
+        LEADER = "leader", "Leader"
+        ALIAS = "alias", "Leader's alias"
+
+    #: Kinds that name a leader, and so carry the leader's position.
+    LEADER_KINDS = (Kind.LEADER, Kind.ALIAS)
+    KEY_LENGTH = 200
+
+    profile = models.ForeignKey(
+        Profile, on_delete=models.CASCADE, related_name="search_names"
+    )
+    kind = models.CharField(max_length=20, choices=Kind)
+    leader_position = models.PositiveIntegerField(null=True, blank=True)
+    text = models.TextField(help_text="The name as published.")
+    word = models.PositiveSmallIntegerField(
+        default=0, help_text="The word of `text` the key starts at."
+    )
+    key = models.CharField(max_length=KEY_LENGTH, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["leader", "alias"], leader_position__isnull=False)
+                | (~Q(kind__in=["leader", "alias"]) & Q(leader_position__isnull=True)),
+                name="search_name_leader_has_position",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.text} ({self.key})"

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from profiles import notifications, queries, roles
+from profiles import notifications, queries, roles, search
 from profiles.document import footnote_numbers
 from profiles.models import (
     ChangeRequest,
@@ -623,7 +623,8 @@ def _publish(
     values and its next version number; leaders and notes are updated row by
     row; notes' sources are found or added in the bibliography; each of
     `sources` (those behind the accepted changes) that no note cites yet gets
-    a new note, so every fact's source has a number readers can follow; every
+    a new note, so every fact's source has a number readers can follow; the
+    search index of its names is rebuilt; every
     row written gets a history row stamped with this request and the reviewer;
     a `Version` with the profile's JSON is recorded; the request points to the
     profile and its new version.
@@ -645,6 +646,7 @@ def _publish(
     if "citations" in accepted:
         _sync_citations(profile, accepted["citations"], stamp)
     _add_notes_for(profile, sources, stamp)
+    search.index_profile(profile)
 
     change_request.profile = profile
     change_request.published_version = profile.version

@@ -1,0 +1,373 @@
+"""The name index (`profiles.search`) and the search page `/search/?q=`."""
+
+import pytest
+from django.db import connection
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from profiles import search, workflow
+from profiles.models import ChangeRequest, Profile, SearchName
+from tests.factories import profile_values, publish_values
+
+pytestmark = pytest.mark.django_db
+
+
+def published(name: str, *, leaders=(), **fields):
+    """A published profile with these leaders, its names indexed.
+
+    `workflow._publish` is to call `search.index_profile` itself; until it
+    does, the test calls it (again, which is harmless)."""
+    values = profile_values(name, **fields)
+    values["leaders"] = list(leaders)
+    profile = publish_values(values)
+    search.index_profile(profile)
+    return profile
+
+
+def republish(profile, **values):
+    """A recorded import changing `values`, published and indexed."""
+    change_request = workflow.submit_change_request(
+        profile=profile,
+        author=workflow.system_user(),
+        summary="Test update",
+        proposals={name: workflow.Proposal(value) for name, value in values.items()},
+        origin=ChangeRequest.Origin.IMPORT,
+    )
+    workflow.publish_import(change_request)
+    search.index_profile(profile)
+
+
+def leader(name: str, *aliases: str) -> dict:
+    return {"name": name, "aliases": list(aliases), "role": "leads"}
+
+
+def results(client, query: str) -> search.Results:
+    response = client.get(reverse("search"), {"q": query})
+    assert response.status_code == 200
+    return response.context["results"]
+
+
+def page(client, query: str) -> str:
+    response = client.get(reverse("search"), {"q": query})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def profile_names(group: search.Group) -> list[str]:
+    return [match.profile.name for match in group.items]
+
+
+# The index ---------------------------------------------------------------------
+
+
+def test_index_profile_writes_each_name_from_each_of_its_words():
+    profile = published(
+        "Kata'ib Hezbollah",
+        english_name="Hezbollah Brigades",
+        alternative_names=["كتائب حزب الله"],
+        leaders=[leader("Abu Mahdi al-Muhandis", "Jamal Jaafar Ibrahim")],
+    )
+    rows = {
+        (row.kind, row.text, row.word, row.key, row.leader_position)
+        for row in SearchName.objects.filter(profile=profile)
+    }
+    assert rows == {
+        ("name", "Kata'ib Hezbollah", 0, "katayb hazbala", None),
+        ("name", "Kata'ib Hezbollah", 1, "hazbala", None),
+        ("english_name", "Hezbollah Brigades", 0, "hazbala bragadas", None),
+        ("english_name", "Hezbollah Brigades", 1, "bragadas", None),
+        ("alternative_name", "كتائب حزب الله", 0, "كتايب حزبالله", None),
+        ("alternative_name", "كتائب حزب الله", 1, "حزبالله", None),
+        ("leader", "Abu Mahdi al-Muhandis", 0, "aba mahda mahandas", 0),
+        ("leader", "Abu Mahdi al-Muhandis", 1, "mahda mahandas", 0),
+        ("leader", "Abu Mahdi al-Muhandis", 2, "mahandas", 0),
+        ("alias", "Jamal Jaafar Ibrahim", 0, "jamal jafar abraham", 0),
+        ("alias", "Jamal Jaafar Ibrahim", 1, "jafar abraham", 0),
+        ("alias", "Jamal Jaafar Ibrahim", 2, "abraham", 0),
+    }
+
+
+def test_index_profile_replaces_the_rows_of_a_republished_profile(client):
+    profile = published("Liwa Fatemiyoun", alternative_names=["Fatemiyoun Division"])
+    assert profile_names(results(client, "Fatimiyun").profiles) == ["Liwa Fatemiyoun"]
+
+    republish(profile, name="Zainabiyoun Brigade", alternative_names=[])
+
+    assert results(client, "Fatimiyun").profiles.count == 0
+    found = results(client, "Zeynabiyoun")
+    assert profile_names(found.profiles) == ["Zainabiyoun Brigade"]
+    assert SearchName.objects.filter(profile=profile).count() == 2
+
+
+def test_index_all_rebuilds_every_published_profile():
+    published("Hezbollah", leaders=[leader("Hassan Nasrallah")])
+    published("Kata'ib Hezbollah")
+    SearchName.objects.all().delete()
+
+    assert search.index_all() == 1 + 2 + 2
+    assert set(SearchName.objects.values_list("key", flat=True)) == {
+        "hazbala",
+        "hasan nasrala",
+        "nasrala",
+        "katayb hazbala",
+    }
+
+
+def test_name_lookup_reads_the_key_index():
+    published("Hezbollah")
+    lookup = SearchName.objects.filter(search._key_prefix("hazb"))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # A small table is cheaper to read whole; ask for the plan at scale.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = lookup.explain()
+    assert "searchname_key" in plan
+    assert [row.text for row in lookup] == ["Hezbollah"]
+
+
+def test_profiles_named_filters_profiles_by_any_spelling():
+    hezbollah = published("Hezbollah", alternative_names=["Hizb Allah"])
+    fatemiyoun = published("Liwa Fatemiyoun")
+
+    def named(query: str, *others: Q) -> list:
+        matching = Q(pk__in=search.profiles_named(query))
+        for other in others:
+            matching |= other
+        return list(Profile.objects.filter(matching))
+
+    assert named("Hizbullah") == [hezbollah]
+    assert named("Fatimiyun") == [fatemiyoun]
+    assert named("’") == []
+    assert named("’", Q(name__icontains="Liwa")) == [fatemiyoun]
+
+
+# Names and leaders ---------------------------------------------------------------
+
+
+def test_other_spellings_find_a_profile(client):
+    published("Kata'ib Hezbollah")
+    published("Liwa Fatemiyoun")
+
+    for query in ("Kataib Hizballah", "kata’ib hizbullah", "KATAEB HEZBOLLAH"):
+        assert profile_names(results(client, query).profiles) == ["Kata'ib Hezbollah"]
+    assert profile_names(results(client, "Fatimiyun").profiles) == ["Liwa Fatemiyoun"]
+
+
+def test_exact_matches_come_first(client):
+    published("Hezbollah Brigades in Syria")
+    published("Kata'ib Hezbollah")
+    published("Hizballah", english_name="Party of God")
+    published("Hezbollah")
+
+    found = results(client, "Hezbollah").profiles
+
+    assert profile_names(found) == [
+        "Hezbollah",  # the same key and the same spelling
+        "Hizballah",  # the same key
+        "Kata'ib Hezbollah",  # the same key from its second word
+        "Hezbollah Brigades in Syria",  # a key starting with the query's
+    ]
+    assert [match.exact for match in found.items] == [True, True, True, False]
+
+
+def test_a_profile_found_by_several_names_is_listed_once(client):
+    published(
+        "Kata'ib Hezbollah",
+        english_name="Hezbollah Brigades",
+        alternative_names=["Kataib Hizballah", "Hizballah Brigades in Iraq"],
+    )
+
+    found = results(client, "Hizballah").profiles
+
+    assert found.count == 1
+    [match] = found.items
+    assert (match.kind, match.text) == (
+        "name",
+        "Kata&#x27;ib <mark>Hezbollah</mark>",
+    )
+
+
+def test_an_arabic_query_finds_an_arabic_alternative_name(client):
+    published("Kata'ib Hezbollah", alternative_names=["كتائب حزب الله"])
+
+    found = results(client, "كتائب حِزْبُ اللّه").profiles
+
+    [match] = found.items
+    assert match.kind == "alternative_name"
+    assert match.text == "<mark>كتائب حزب الله</mark>"
+    html = page(client, "كتائب حزب الله")
+    assert (
+        'Alternative name: <span dir="auto"><mark>كتائب حزب الله</mark></span>' in html
+    )
+
+
+def test_leaders_and_aliases_are_found_with_their_profile(client):
+    profile = published(
+        "Kata'ib Hezbollah",
+        leaders=[
+            leader("Abu Mahdi al-Muhandis", "Jamal Jaafar Ibrahim"),
+            leader("Abu Fadak al-Muhammadawi", "Abd al-Aziz al-Muhammadawi"),
+        ],
+    )
+
+    by_name = results(client, "Mohandes").leaders
+    by_alias = results(client, "Abdul Aziz al-Mohammadawi").leaders
+
+    [match] = by_name.items
+    assert (match.kind, match.text, match.leader_position) == (
+        "leader",
+        "Abu Mahdi <mark>al-Muhandis</mark>",
+        0,
+    )
+    [match] = by_alias.items
+    assert (match.kind, match.leader_name, match.text) == (
+        "alias",
+        "Abu Fadak al-Muhammadawi",
+        "<mark>Abd al-Aziz al-Muhammadawi</mark>",
+    )
+    html = page(client, "Muhammadawi")
+    assert f'href="{profile.get_absolute_url()}#leaders"' in html
+    assert "also known as" in html
+
+
+def test_a_leader_found_by_name_and_alias_is_listed_once(client):
+    published("Hezbollah", leaders=[leader("Hassan Nasrallah", "Hasan Nasrullah")])
+
+    found = results(client, "Nasrallah").leaders
+
+    assert found.count == 1
+    assert found.items[0].kind == "leader"
+
+
+def test_each_group_shows_twenty_and_counts_all(client):
+    for n in range(25):
+        published(f"Liwa Fatemiyoun {n:02}")
+
+    found = results(client, "Fatemiyoun").profiles
+
+    assert found.count == 25
+    assert len(found.items) == search.GROUP_SIZE
+    assert "The first 20 of 25." in page(client, "Fatemiyoun")
+
+
+# Sources and text ----------------------------------------------------------------
+
+
+def test_sources_are_found_by_title_author_or_publication(client):
+    profile = published("Kata'ib Hezbollah", notes=2)
+
+    found = results(client, "example review").sources
+
+    assert found.count == 2
+    first = found.items[0]
+    assert first.parts["publication"] == "<mark>Example Review</mark>"
+    assert [(c.profile, c.note) for c in first.citing] == [(profile, 1)]
+    html = page(client, "Report 2")
+    assert f'href="{profile.get_absolute_url()}#note-2"' in html
+    assert "<mark>Report 2</mark>" in html
+
+
+def test_mentions_link_to_their_section(client):
+    profile = published(
+        "Kata'ib Hezbollah",
+        size=["About 500 fighters in 2019"],
+        areas_of_operation=["Jurf al-Sakhar and the border"],
+    )
+
+    found = results(client, "fighters").mentions
+
+    [match] = found.items
+    assert match.profile == profile
+    assert [(m.field, m.label) for m in match.mentions] == [("size", "Size")]
+    assert "<mark>fighters</mark>" in match.mentions[0].snippet
+    html = page(client, "fighters")
+    assert f'href="{profile.get_absolute_url()}#size">Size</a>' in html
+
+
+def test_a_long_mention_is_cut_around_the_match(client):
+    published(
+        "Hezbollah",
+        background=" ".join(["Words before."] * 30)
+        + " It smuggles weapons. "
+        + " ".join(["Words after."] * 30),
+    )
+
+    [mention] = results(client, "smuggles").mentions.items[0].mentions
+
+    assert "<mark>smuggles</mark>" in mention.snippet
+    assert len(mention.snippet) < 400
+
+
+# Escaping, the empty form, query count ----------------------------------------
+
+
+def test_names_and_text_are_escaped(client):
+    published(
+        "Brigade <b>Hezbollah</b>",
+        alternative_names=["<script>alert(1)</script> Hizballah"],
+        size=["<b>fighters</b> & more"],
+    )
+
+    html = page(client, "Hezbollah")
+    assert "<b>" not in html
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; <mark>Hizballah</mark>" in html
+    assert "<mark>Brigade</mark> &lt;b&gt;Hezbollah&lt;/b&gt;" in page(
+        client, "Brigade"
+    )
+    mentions = page(client, "fighters")
+    assert "<b>" not in mentions
+    # PostgreSQL's headlines leave markup-like tags out; SQLite's keep them.
+    assert (
+        "<mark>fighters</mark>  &amp; more" in mentions
+        if connection.vendor == "postgresql"
+        else "&lt;b&gt;<mark>fighters</mark>&lt;/b&gt; &amp; more" in mentions
+    )
+
+
+def test_an_empty_query_shows_just_the_form(client):
+    published("Hezbollah")
+
+    for query in ("", "   "):
+        response = client.get(reverse("search"), {"q": query})
+        html = response.content.decode()
+        assert response.context["results"] is None
+        assert '<label for="search-q">' in html
+        assert 'class="search-group"' not in html
+
+
+def test_a_query_without_name_letters_searches_only_text(client):
+    published("Hezbollah", size=["Estimated at 10,000"])
+
+    found = results(client, "10,000")
+
+    assert found.profiles.count == found.leaders.count == 0
+    assert found.mentions.count == 1
+
+
+def test_query_count_does_not_grow_with_the_data(client):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            found = results(client, "Hezbollah")
+        assert all(group.count for _, _, group in found.groups)
+        return len(queries)
+
+    def add(n: int) -> None:
+        published(
+            f"Hezbollah {n}",
+            leaders=[leader(f"Hezbollah Leader {n}", f"Abu Hezbollah {n}")],
+            notes=2,
+            size=["Hezbollah fighters"],
+            citations=[
+                {"number": 1, "text": f"A. Writer, “Hezbollah {n},” *Review*, 2019."},
+                {"number": 2, "text": f"B. Writer, “Hezbollah {n}b,” *Review*, 2020."},
+            ],
+        )
+
+    add(0)
+    one = count()
+    for n in range(1, 20):
+        add(n)
+
+    assert count() == one == search.QUERIES_PER_SEARCH
