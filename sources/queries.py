@@ -1,0 +1,131 @@
+"""Reads of the bibliography for its pages: the searchable, sortable list of
+sources with how many profiles cite each, and where one source is cited.
+
+Each read carries the joins its page needs, so a page's query count does not
+grow with its data. Only published profiles count as citing.
+"""
+
+from django.db.models import (
+    Case,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Lower
+
+from profiles.models import Citation, CitationSource, Profile, ProposedChange
+from profiles.sections import FIELDS
+from sources.models import Source
+
+#: `?sort=` values of the source list and what each is called on the page.
+SORTS: dict[str, str] = {
+    "title": "title",
+    "publication": "publication",
+    "date": "date, oldest first",
+    "-date": "date, newest first",
+    "cited": "most cited",
+}
+DEFAULT_SORT = "title"
+SEARCHED_FIELDS = ("title", "authors", "publication", "url")
+
+
+def _blank_last(field: str) -> Case:
+    """0 for a row with a value in `field`, 1 for a blank one: ordering by it
+    first puts untitled, unpublished or undated sources at the end."""
+    return Case(When(**{field: ""}, then=Value(1)), default=Value(0))
+
+
+def _citing_profile_count() -> Subquery:
+    """How many published profiles cite the outer source: in a note, or
+    through an accepted change it supports. A profile doing both counts once.
+
+    A correlated subquery rather than `Count()` over the two relations, whose
+    joins would multiply each other and count such a profile twice.
+    """
+    source = OuterRef(OuterRef("pk"))
+    noted = Citation.objects.filter(citation_sources__source=source).values(
+        "profile_id"
+    )
+    supported = ProposedChange.objects.filter(
+        sources=source,
+        decision=ProposedChange.Decision.ACCEPTED,
+        change_request__published_version__isnull=False,
+    ).values("change_request__profile_id")
+    profiles = (
+        Profile.objects.published()
+        .filter(Q(pk__in=noted) | Q(pk__in=supported))
+        .order_by()
+        # COUNT over the whole filtered table: one row, no GROUP BY.
+        .annotate(count=Func(F("pk"), function="COUNT"))
+        .values("count")
+    )
+    return Subquery(profiles, output_field=IntegerField())
+
+
+# What each sort puts first; ties then go by title (untitled last), then age.
+_ORDERINGS = {
+    "title": (),
+    "publication": (_blank_last("publication"), Lower("publication")),
+    "date": (_blank_last("date_iso"), "date_iso"),
+    "-date": (_blank_last("date_iso"), F("date_iso").desc()),
+    "cited": (F("citing_profiles").desc(),),
+}
+_BY_TITLE = (_blank_last("title"), Lower("title"), "pk")
+
+
+def bibliography(*, search: str = "", sort: str = DEFAULT_SORT) -> QuerySet[Source]:
+    """Every source, each annotated with `citing_profiles`, matching every word
+    of `search` in its title, authors, publication or URL, in the order named
+    by `sort` (one of `SORTS`; anything else sorts by title). Sources blank
+    in the sorted field come last; ties go by title, then by age."""
+    sources = Source.objects.annotate(citing_profiles=_citing_profile_count())
+    for word in search.split():
+        matches = Q()
+        for field in SEARCHED_FIELDS:
+            matches |= Q(**{f"{field}__icontains": word})
+        sources = sources.filter(matches)
+    ordering = _ORDERINGS.get(sort, _ORDERINGS[DEFAULT_SORT])
+    return sources.order_by(*ordering, *_BY_TITLE)
+
+
+def notes_citing(source: Source) -> QuerySet[CitationSource]:
+    """The published notes citing `source`, with their profile, by profile name
+    and note number."""
+    return (
+        CitationSource.objects.filter(
+            source=source, citation__profile__in=Profile.objects.published()
+        )
+        .select_related("citation__profile")
+        .order_by(
+            Lower("citation__profile__name"),
+            "citation__profile_id",
+            "citation__number",
+        )
+    )
+
+
+def fields_supported_by(source: Source) -> list[ProposedChange]:
+    """The accepted, published changes `source` supports, with their request
+    and profile: by profile name, then field in reading order, then version."""
+    changes = ProposedChange.objects.filter(
+        sources=source,
+        decision=ProposedChange.Decision.ACCEPTED,
+        change_request__published_version__isnull=False,
+        change_request__profile__in=Profile.objects.published(),
+    ).select_related("change_request__profile")
+    order = {field: index for index, field in enumerate(FIELDS)}
+    return sorted(
+        changes,
+        key=lambda change: (
+            change.change_request.profile.name.lower(),
+            change.change_request.profile_id,
+            order.get(change.field, len(order)),
+            change.change_request.published_version,
+        ),
+    )
