@@ -1,17 +1,31 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from profiles.views import reading
+from profiles.feeds import RecentChangesFeed
+from profiles.sitemaps import SITEMAPS
+from profiles.views import history, network, reading, search
 
 urlpatterns = [
     path("", reading.home, name="home"),
     path("profiles/", include("profiles.urls")),
     path("review/", include("profiles.review_urls")),
     path("inbox/", include("profiles.inbox_urls")),
+    path("sources/", include("sources.urls")),
+    path("search/", search.search, name="search"),
+    path("changes/", history.recent_changes, name="changes"),
+    path("changes/feed/", RecentChangesFeed(), name="changes-feed"),
+    path("network/", network.network, name="network"),
     path("api/v1/", include("profiles.api_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
 ]
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

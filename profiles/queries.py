@@ -184,3 +184,37 @@ def versions(profile: Profile) -> QuerySet:
         )
         .order_by("-number")
     )
+
+
+def field_changes(profile: Profile, field: str) -> QuerySet[ProposedChange]:
+    """The accepted changes of one field of a profile, newest first, with who
+    proposed and approved them and their sources."""
+    return (
+        ProposedChange.objects.filter(
+            change_request__profile=profile,
+            field=field,
+            decision=ProposedChange.Decision.ACCEPTED,
+        )
+        .select_related("change_request__author", "change_request__reviewer")
+        .prefetch_related("sources")
+        .order_by("-change_request__published_version")
+    )
+
+
+def recent_versions() -> QuerySet[Version]:
+    """Published versions of every profile, newest first, with who and why."""
+    return (
+        Version.objects.select_related(
+            "profile", "change_request__author", "change_request__reviewer"
+        )
+        .prefetch_related(
+            Prefetch(
+                "change_request__changes",
+                queryset=ProposedChange.objects.filter(
+                    decision=ProposedChange.Decision.ACCEPTED
+                ),
+            )
+        )
+        .defer("snapshot")
+        .order_by("-published_at", "-pk")
+    )

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from profiles.views import editing, reading
+from profiles.feeds import ProfileChangesFeed
+from profiles.views import editing, history, reading
 
 app_name = "profiles"
 
@@ -10,5 +11,10 @@ urlpatterns = [
     path("<str:slug>/", reading.profile_detail, name="detail"),
     path("<str:slug>/edit/", editing.edit_profile, name="edit"),
     path("<str:slug>/history/", reading.profile_history, name="history"),
+    path("<str:slug>/versions/<int:number>/", history.version_detail, name="version"),
+    path("<str:slug>/compare/", history.compare, name="compare"),
+    path("<str:slug>/fields/<str:field>/", history.field_history, name="field"),
+    path("<str:slug>/feed/", ProfileChangesFeed(), name="feed"),
+    path("<str:slug>/export.<str:format>", reading.profile_export, name="export"),
     path("<str:slug>/revert/", editing.propose_revert, name="revert"),
 ]

@@ -4,14 +4,16 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.text import slugify
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from profiles import queries, roles
+from profiles import exporting, queries, roles, search
 from profiles.document import footnote_numbers
 from profiles.models import Profile
+from profiles.network import name_matcher, neighbourhood, network_profiles
 from profiles.sections import FIELD_LABELS, SECTIONS, SectionKind
 
 
@@ -41,17 +43,32 @@ class ProfileListView(ListView):
                 Q(name__icontains=query)
                 | Q(english_name__icontains=query)
                 | Q(alternative_names__icontains=query)
+                | Q(pk__in=search.profiles_named(query))
             )
         tag = self.request.GET.get("tag", "").strip()
         if tag:
             profiles = profiles.filter(tags__slug=tag)
+        match self.request.GET.get("designation", ""):
+            case "designated":
+                profiles = profiles.designated()
+            case "not-designated":
+                profiles = profiles.not_designated()
+        area = self.request.GET.get("area", "").strip()
+        if area:
+            profiles = profiles.filter(areas_of_operation__icontains=area)
+        if self.request.GET.get("sort") == "updated":
+            profiles = profiles.order_by("-published_at", "pk")
         return profiles.prefetch_related("tags")
 
     def get_context_data(self, **kwargs):
-        filters = {key: self.request.GET.get(key, "").strip() for key in ("q", "tag")}
+        filters = {
+            key: self.request.GET.get(key, "").strip()
+            for key in ("q", "tag", "designation", "area", "sort")
+        }
         return super().get_context_data(
             query=filters["q"],
             tag=filters["tag"],
+            filters=filters,
             extra_query=urlencode({k: v for k, v in filters.items() if v}),
             **kwargs,
         )
@@ -62,24 +79,59 @@ def profile_detail(request, slug: str):
         profile = queries.published_profile(slug)
     except Profile.DoesNotExist as error:
         raise Http404("No published profile with this address.") from error
-    return render(
-        request,
-        "profiles/detail.html",
-        {
-            "profile": profile,
-            "sections": _section_blocks(profile, queries.field_provenance(profile)),
-            "pending_count": (
-                queries.pending_count(profile)
-                if roles.can_propose(request.user) or roles.can_review(request.user)
-                else None
-            ),
-            "referenced": _referenced_notes(profile),
-            "tags": sorted(profile.tags.all(), key=lambda tag: tag.name.lower()),
-        },
+    leaders, citations = list(profile.leaders.all()), list(profile.citations.all())
+    note_numbers: dict[int, int] = {}
+    for citation in citations:
+        for link in citation.citation_sources.all():
+            note_numbers.setdefault(link.source_id, citation.number)
+    context = profile_page_context(
+        profile,
+        leaders=leaders,
+        citations=citations,
+        tags=[tag.name for tag in profile.tags.all()],
+        provenance=queries.field_provenance(profile),
+        note_numbers=note_numbers,
     )
+    network = list(network_profiles())  # one light query: names and connections
+    matcher = name_matcher(network)
+    neighbourhood_svg, neighbours = neighbourhood(profile, network, matcher=matcher)
+    context.update(
+        matcher=matcher, neighbourhood_svg=neighbourhood_svg, neighbours=neighbours
+    )
+    if roles.can_propose(request.user) or roles.can_review(request.user):
+        context["pending_count"] = queries.pending_count(profile)
+    return render(request, "profiles/detail.html", context)
 
 
-def _referenced_notes(profile: Profile) -> set[int]:
+def profile_page_context(
+    profile: Profile,
+    *,
+    leaders,
+    citations,
+    tags: list[str],
+    provenance: dict | None = None,
+    note_numbers: dict[int, int] | None = None,
+) -> dict:
+    """What the profile template shows, for the published profile or any of
+    its versions: each section with its content and, for the published one,
+    the notes behind its current value."""
+    return {
+        "profile": profile,
+        "leaders": leaders,
+        "citations": citations,
+        "sections": _section_blocks(
+            profile, leaders, provenance or {}, note_numbers or {}
+        ),
+        "referenced": _referenced_notes(profile, leaders),
+        "tags": [
+            {"name": name, "slug": slugify(name, allow_unicode=True)}
+            for name in sorted(tags, key=str.lower)
+        ],
+        "pending_count": None,
+    }
+
+
+def _referenced_notes(profile: Profile, leaders) -> set[int]:
     """Numbers of the notes some footnote mark on the page points to."""
     texts = [profile.logo, profile.flag_text]
     texts += [
@@ -87,17 +139,16 @@ def _referenced_notes(profile: Profile) -> set[int]:
         for section in SECTIONS
         if section.kind != SectionKind.LEADERS
     ]
-    texts += [leader.role for leader in profile.leaders.all()]
+    texts += [leader.role for leader in leaders]
     return set(footnote_numbers("\n".join(texts)))
 
 
-def _section_blocks(profile: Profile, provenance: dict) -> list[dict]:
-    """Each section of the seed, in its order, with what it holds and the
-    numbers of the notes citing the sources behind its current value."""
-    note_numbers: dict[int, int] = {}
-    for citation in profile.citations.all():
-        for link in citation.citation_sources.all():
-            note_numbers.setdefault(link.source_id, citation.number)
+def _section_blocks(
+    profile: Profile, leaders, provenance: dict, note_numbers: dict[int, int]
+) -> list[dict]:
+    """Each section of the seed, in its order, with what it holds, the numbers
+    of the notes citing the sources behind its current value, and the change
+    that set it."""
     blocks = []
     for section in SECTIONS:
         change = provenance.get(section.field)
@@ -105,7 +156,7 @@ def _section_blocks(profile: Profile, provenance: dict) -> list[dict]:
         numbers = {note_numbers[s.pk] for s in sources if s.pk in note_numbers}
         block = {"section": section, "change": change, "notes": sorted(numbers)}
         if section.kind == SectionKind.LEADERS:
-            block["leaders"] = profile.leaders.all()
+            block["leaders"] = leaders
         elif section.kind == SectionKind.PROSE:
             block["text"] = getattr(profile, section.field)
         else:
@@ -128,3 +179,26 @@ def profile_history(request, slug: str):
             "field_choices": list(FIELD_LABELS.items()),
         },
     )
+
+
+EXPORTS = {
+    "json": ("json", "application/json"),
+    "md": ("markdown", "text/markdown"),
+    "txt": ("text", "text/plain"),
+}
+
+
+def profile_export(request, slug: str, format: str):
+    """The published profile as a file: JSON, Markdown or the document layout."""
+    if format not in EXPORTS:
+        raise Http404("Exports are .json, .md and .txt.")
+    try:
+        profile = queries.published_profile(slug)
+    except Profile.DoesNotExist as error:
+        raise Http404("No published profile with this address.") from error
+    name, content_type = EXPORTS[format]
+    response = HttpResponse(
+        exporting.export(profile, name), content_type=f"{content_type}; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'inline; filename="{profile.slug}.{format}"'
+    return response

@@ -3,7 +3,11 @@
 import pytest
 from django.core.management import call_command
 
+from profiles import workflow
+from profiles.models import Profile
+from sources.models import Source
 from tests.conftest import SEED
+from tests.factories import SourceFactory, editor_user, reviewer_user
 
 pytestmark = [
     pytest.mark.browser,
@@ -16,13 +20,41 @@ def seeded(seed_text):
     call_command("import_profiles", str(SEED), "--publish", verbosity=0)
 
 
+@pytest.fixture
+def changed(seeded):
+    """A second version of the seed, so compare and field history have content."""
+    profile = Profile.objects.get(slug="liwa-al-baqir")
+    change_request = workflow.submit_change_request(
+        profile=profile,
+        author=editor_user(),
+        summary="Newer estimate",
+        proposals={"size": workflow.Proposal(["About 4,000"], [SourceFactory()])},
+    )
+    workflow.approve(change_request, reviewer=reviewer_user())
+
+
 @pytest.mark.parametrize(
     "path",
-    ["/", "/profiles/", "/profiles/liwa-al-baqir/", "/profiles/liwa-al-baqir/history/"],
+    [
+        "/",
+        "/profiles/",
+        "/profiles/liwa-al-baqir/",
+        "/profiles/liwa-al-baqir/history/",
+        "/profiles/liwa-al-baqir/versions/1/",
+        "/profiles/liwa-al-baqir/compare/?from=1&to=2",
+        "/profiles/liwa-al-baqir/fields/size/",
+        "/changes/",
+        "/sources/",
+        "/sources/{source}/",
+        "/search/?q=Hezbollah",
+        "/network/",
+    ],
 )
 def test_reader_pages_have_no_axe_violations(
-    live_server, page, axe_violations, seeded, path
+    live_server, page, axe_violations, changed, path
 ):
-    page.goto(live_server.url + path)
+    source = Source.objects.order_by("pk").first()
+    page.goto(live_server.url + path.format(source=source.pk))
 
+    assert page.title()
     assert axe_violations() == []

@@ -1,0 +1,152 @@
+"""How profiles changed: any published version as it was, two versions
+compared, one field's history with its sources, and the recent changes."""
+
+from types import SimpleNamespace
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.dateparse import parse_datetime
+
+from profiles import diff, queries
+from profiles.models import Citation, Leader, Profile, join_lines
+from profiles.sections import FIELD_LABELS, FIELDS
+from profiles.serializers import LIST_FIELDS, TEXT_FIELDS, json_values
+from profiles.views.reading import profile_page_context
+from sources.models import Source
+
+
+def _published(slug: str) -> Profile:
+    return get_object_or_404(Profile.objects.published(), slug=slug)
+
+
+def version_detail(request, slug: str, number: int):
+    """The profile exactly as version `number` published it, from its snapshot."""
+    current = _published(slug)
+    version = get_object_or_404(current.versions, number=number)
+    snapshot = version.snapshot
+    values = json_values(snapshot)
+    profile = Profile(
+        slug=current.slug,
+        version=version.number,
+        published_at=parse_datetime(snapshot["updated_at"]) or version.published_at,
+        **{f: values[f] for f in TEXT_FIELDS},
+        **{f: join_lines(values[f]) for f in LIST_FIELDS},
+    )
+    leaders = [
+        Leader(name=row["name"], aliases=join_lines(row["aliases"]), role=row["role"])
+        for row in values["leaders"]
+    ]
+    citations = [_snapshot_citation(row) for row in snapshot["citations"]]
+    context = profile_page_context(
+        profile, leaders=leaders, citations=citations, tags=values["tags"]
+    )
+    context.update(
+        old_version=version.number != current.version,
+        current_version=current.version,
+    )
+    return render(request, "profiles/detail.html", context)
+
+
+def _snapshot_citation(row: dict) -> Citation:
+    """A note as a version recorded it, with the sources it cited then."""
+    citation = Citation(number=row["number"], text=row["text"])
+    citation.recorded_sources = [
+        Source(
+            authors=source["authors"],
+            title=source["title"],
+            publication=source["publication"],
+            date=source["date_as_written"],
+            url=source["url"],
+            language=source["language"],
+        )
+        for source in row.get("sources", [])
+    ]
+    return citation
+
+
+def _version_number(request, name: str, default: int) -> int:
+    raw = request.GET.get(name, "")
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as error:
+        raise Http404(f"“{raw}” is not a version number.") from error
+
+
+def compare(request, slug: str):
+    """Two versions field by field: changed fields open, unchanged collapsed."""
+    profile = _published(slug)
+    newer = _version_number(request, "to", profile.version)
+    older = _version_number(request, "from", max(newer - 1, 1))
+    snapshots = dict(
+        profile.versions.filter(number__in=[older, newer]).values_list(
+            "number", "snapshot"
+        )
+    )
+    if older not in snapshots or newer not in snapshots:
+        raise Http404("No such version of this profile.")
+    diffs = diff.diff_values(
+        json_values(snapshots[older]), json_values(snapshots[newer]), FIELDS
+    )
+    return render(
+        request,
+        "profiles/compare.html",
+        {
+            "profile": profile,
+            "older": older,
+            "newer": newer,
+            "changed": [d for d in diffs if d.changed],
+            "unchanged": [d for d in diffs if not d.changed],
+            "version_numbers": range(profile.version, 0, -1),
+        },
+    )
+
+
+def field_history(request, slug: str, field: str):
+    """Every value a field has had, newest first, each with its version, date,
+    author, approver, summary, sources and the diff to the value before."""
+    profile = _published(slug)
+    if field not in FIELDS:
+        raise Http404("No such field.")
+    paginator = Paginator(queries.field_changes(profile, field), 20)
+    page = paginator.get_page(request.GET.get("page"))
+    changes = list(page.object_list)
+    # The value before the page's last entry is the first of the next page.
+    end = page.end_index()
+    older = [*changes[1:], *queries.field_changes(profile, field)[end : end + 1]]
+    entries = []
+    for index, change in enumerate(changes):
+        previous = older[index] if index < len(older) else None
+        entries.append(
+            SimpleNamespace(
+                change=change,
+                request=change.change_request,
+                diff=diff.diff_field(
+                    field,
+                    previous.published if previous else None,
+                    change.published,
+                ),
+            )
+        )
+    return render(
+        request,
+        "profiles/field_history.html",
+        {
+            "profile": profile,
+            "field": field,
+            "label": FIELD_LABELS[field],
+            "entries": entries,
+            "page_obj": page,
+        },
+    )
+
+
+def recent_changes(request):
+    page = Paginator(queries.recent_versions(), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "profiles/changes.html",
+        {"page_obj": page, "versions": page.object_list},
+    )

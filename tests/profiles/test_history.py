@@ -1,0 +1,275 @@
+"""Versions, comparisons, field histories, recent changes, feeds, exports and
+the sitemap: how readers follow and cite changes."""
+
+import json
+import re
+from xml.etree import ElementTree
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from profiles import workflow
+from profiles.models import ChangeRequest, Version
+from tests.factories import SourceFactory, editor_user, publish_profile
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def change(profile, reviewer, summary="Update", **values):
+    source = SourceFactory(title=f"Report for {summary}")
+    change_request = workflow.submit_change_request(
+        profile=profile,
+        author=editor_user(),
+        summary=summary,
+        proposals={f: workflow.Proposal(v, [source]) for f, v in values.items()},
+    )
+    workflow.approve(change_request, reviewer=reviewer)
+    profile.refresh_from_db()
+    return change_request
+
+
+def queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+def test_an_old_version_shows_the_profile_as_it_was(client, profile, reviewer):
+    change(profile, reviewer, size=["About 900"])
+
+    html = client.get(reverse("profiles:version", args=[profile.slug, 1])).content
+    html = html.decode()
+
+    assert "About 500 fighters in 2019" in html
+    assert "About 900" not in html
+    assert "You are reading version 1 of this profile" in html
+    assert f'href="/profiles/{profile.slug}/">read the current version (2)</a>' in html
+    assert '<li id="note-1" value="1">' in html
+
+
+def test_the_current_version_page_is_not_marked_old(client, profile):
+    html = client.get(reverse("profiles:version", args=[profile.slug, 1])).content
+
+    assert b"You are reading version" not in html
+
+
+def test_an_unknown_version_is_404(client, profile):
+    response = client.get(reverse("profiles:version", args=[profile.slug, 7]))
+
+    assert response.status_code == 404
+
+
+def test_compare_shows_changed_fields_and_collapses_the_rest(client, profile, reviewer):
+    change(profile, reviewer, size=["About 900 fighters in 2019"])
+
+    html = client.get(
+        reverse("profiles:compare", args=[profile.slug]) + "?from=1&to=2"
+    ).content.decode()
+
+    assert re.findall(r'<h2 id="compare-[a-z_]+">([^<]+)</h2>', html) == [
+        "Size",
+        "Notes",
+    ]
+    assert (
+        '<del><span class="visually-hidden" dir="ltr">deleted: </span>500</del>' in html
+    )
+    assert (
+        '<ins><span class="visually-hidden" dir="ltr">inserted: </span>900</ins>'
+        in html
+    )
+    assert '<details class="unchanged-fields">' in html
+    assert "<li>Background and analysis</li>" in html
+
+
+def test_compare_defaults_to_the_last_change_and_404s_unknown(
+    client, profile, reviewer
+):
+    change(profile, reviewer, weapons=["Rifles"])
+    url = reverse("profiles:compare", args=[profile.slug])
+
+    assert client.get(url).context["older"] == 1
+    assert client.get(url + "?from=1&to=9").status_code == 404
+    assert client.get(url + "?from=x").status_code == 404
+
+
+def test_field_history_lists_every_value_with_its_people_and_sources(
+    client, profile, reviewer
+):
+    change(profile, reviewer, summary="Bigger", size=["About 900"])
+    change(profile, reviewer, summary="Smaller", size=["About 300"])
+
+    response = client.get(reverse("profiles:field", args=[profile.slug, "size"]))
+
+    html = response.content.decode()
+    titles = re.findall(r">Version (\d+)</a>", html)
+    assert titles == ["3", "2", "1"]
+    assert html.index("Smaller") < html.index("Bigger")
+    assert "Report for Smaller" in html
+    assert "approved by reviewer" in html
+    assert "No source was recorded for this value (document import)" in html
+    entries = response.context["entries"]
+    assert [(s.op, s.text) for s in entries[0].diff.items[0].words] == [
+        ("equal", "About "),
+        ("delete", "900"),
+        ("insert", "300"),
+    ]
+
+
+def test_field_history_of_an_unknown_field_is_404(client, profile):
+    response = client.get(reverse("profiles:field", args=[profile.slug, "colour"]))
+
+    assert response.status_code == 404
+
+
+def test_profile_sections_link_to_their_history(client, profile, reviewer):
+    change(profile, reviewer, size=["About 900"])
+
+    html = client.get(profile.get_absolute_url()).content.decode()
+
+    size = re.search(r'<section id="size".*?</section>', html, re.S)[0]
+    assert f'href="/profiles/{profile.slug}/fields/size/">changed on ' in size
+    assert 'aria-label="Source: note 2"' in size
+
+
+def test_recent_changes_and_their_feeds(client, profile, reviewer):
+    change(profile, reviewer, summary="Bigger", size=["About 900"])
+
+    html = client.get(reverse("changes")).content.decode()
+    feed = ElementTree.fromstring(client.get(reverse("changes-feed")).content)
+    one = ElementTree.fromstring(
+        client.get(reverse("profiles:feed", args=[profile.slug])).content
+    )
+
+    assert html.index("Bigger") < html.index("Test import")
+    titles = [e.findtext(f"{ATOM}title") for e in feed.iter(f"{ATOM}entry")]
+    assert titles == ["Test Brigade, version 2", "Test Brigade, version 1"]
+    assert len(list(one.iter(f"{ATOM}entry"))) == 2
+    link = next(feed.iter(f"{ATOM}entry")).find(f"{ATOM}link").get("href")
+    assert link.endswith(f"/profiles/{profile.slug}/versions/2/")
+
+
+@pytest.mark.parametrize(
+    ("format", "content_type", "start"),
+    [
+        ("json", "application/json; charset=utf-8", '{\n  "slug": "test-brigade"'),
+        ("md", "text/markdown; charset=utf-8", "# Test Brigade\n"),
+        ("txt", "text/plain; charset=utf-8", "Test Brigade\n"),
+    ],
+)
+def test_profile_exports(client, profile, format, content_type, start):
+    response = client.get(reverse("profiles:export", args=[profile.slug, format]))
+
+    assert response["Content-Type"] == content_type
+    assert response.content.decode().startswith(start)
+
+
+def test_json_export_is_the_api_document(client, profile):
+    exported = client.get(reverse("profiles:export", args=[profile.slug, "json"]))
+    api = client.get(reverse("api:profile-detail", args=[profile.slug]))
+
+    assert json.loads(exported.content) == json.loads(api.content)
+
+
+def test_unknown_export_format_is_404(client, profile):
+    response = client.get(reverse("profiles:export", args=[profile.slug, "pdf"]))
+
+    assert response.status_code == 404
+
+
+def test_sitemap_lists_profiles(client, profile):
+    xml = client.get("/sitemap.xml").content.decode()
+
+    assert f"/profiles/{profile.slug}/</loc>" in xml
+    assert "<lastmod>" in xml
+
+
+def test_profile_page_has_title_description_and_open_graph(client, profile):
+    html = client.get(profile.get_absolute_url()).content.decode()
+
+    assert "<title>Test Brigade · Profiles wiki</title>" in html
+    assert '<meta name="description" content="Sourced profile of Test Brigade' in html
+    assert '<meta property="og:title" content="Test Brigade">' in html
+    assert 'rel="alternate" type="application/atom+xml"' in html
+
+
+def test_list_filters_by_designation_area_and_sorts_by_update(client):
+    listed = publish_profile("Alpha", current_designations=["U.S. FTO, 2019"])
+    publish_profile(
+        "Beta", current_designations=["None"], areas_of_operation=["Aleppo"]
+    )
+    publish_profile("Gamma", areas_of_operation=["Basra and Baghdad"])
+    url = reverse("profiles:list")
+
+    def names(query):
+        return [p.name for p in client.get(url + query).context["profiles"]]
+
+    assert names("?designation=designated") == ["Alpha"]
+    assert names("?designation=not-designated") == ["Beta", "Gamma"]
+    assert names("?area=baghdad") == ["Gamma"]
+    assert names("?sort=updated") == ["Gamma", "Beta", "Alpha"]
+    assert listed.version == 1
+
+
+def test_history_of_a_thousand_versions_is_paginated_in_constant_queries(
+    client, profile, reviewer
+):
+    url = reverse("profiles:history", args=[profile.slug])
+    few = queries(client, url)
+    author = editor_user()
+    now = timezone.now()
+    requests = ChangeRequest.objects.bulk_create(
+        ChangeRequest(
+            profile=profile,
+            author=author,
+            summary=f"Change {n}",
+            status=ChangeRequest.Status.APPROVED,
+            reviewer=reviewer,
+            decided_at=now,
+            published_version=n,
+        )
+        for n in range(2, 1002)
+    )
+    Version.objects.bulk_create(
+        Version(
+            profile=profile,
+            number=n,
+            change_request=request,
+            published_at=now,
+            snapshot={},
+        )
+        for n, request in zip(range(2, 1002), requests, strict=True)
+    )
+    profile.version = 1001
+    profile.save(update_fields=["version"])
+
+    response = client.get(url + "?page=2")
+
+    assert queries(client, url) <= few  # bulk-made versions have no changes to prefetch
+    assert [v.number for v in response.context["versions"]][:2] == [976, 975]
+    assert len(response.context["versions"]) == 25
+
+
+def test_new_pages_query_counts_do_not_grow(client, reviewer):
+    small = publish_profile("Small", leaders=1, notes=1)
+    large = publish_profile("Large", leaders=30, notes=30)
+    for profile in small, large:
+        change(profile, reviewer, size=["About 900"])
+        change(profile, reviewer, size=["About 300"])
+
+    for name, args in [
+        ("profiles:version", [1]),
+        ("profiles:compare", []),
+        ("profiles:field", ["size"]),
+        ("profiles:history", []),
+    ]:
+        counts = {
+            queries(client, reverse(name, args=[p.slug, *args])) for p in (small, large)
+        }
+        assert len(counts) == 1, (name, counts)
+    assert queries(client, reverse("changes")) <= 6
