@@ -171,7 +171,7 @@ def test_my_requests_lists_own_requests_with_the_reviewers_note(
     assert "Sent back Test Brigade" in rows[0]
     assert "Changes requested reviewer Which year? Edit request" in rows[0]
     assert f'href="/review/{pending.pk}/edit/"' in html
-    assert f'href="/review/{sent_back.pk}/withdraw/"' in html
+    assert f'<form method="post" action="/review/{sent_back.pk}/withdraw/"' in html
 
 
 def test_my_requests_needs_the_editor_role(client):
@@ -259,7 +259,7 @@ def test_request_page_is_for_its_author_and_reviewers(client, editor, profile):
     client.force_login(editor)
     html = html_of(client.get(detail_url(change_request)))
     assert f'href="/review/{change_request.pk}/edit/"' in html
-    assert f'href="/review/{change_request.pk}/withdraw/"' in html
+    assert f'<form method="post" action="/review/{change_request.pk}/withdraw/"' in html
     assert 'name="action"' not in html
 
 
