@@ -288,6 +288,14 @@ class ChangeRequest(models.Model):
         return f"#{self.pk} {self.summary}"
 
 
+class ProposedChangeQuerySet(models.QuerySet):
+    def published_for(self, profile: "Profile") -> "ProposedChangeQuerySet":
+        """The changes that made a profile's published values."""
+        return self.filter(
+            change_request__profile=profile, decision=ProposedChange.Decision.ACCEPTED
+        )
+
+
 class ProposedChange(models.Model):
     """The proposed value of one field (or child list) and the sources behind it."""
 
@@ -314,6 +322,8 @@ class ProposedChange(models.Model):
         help_text="What the reviewer published, when a conflict made it differ "
         "from the proposed value.",
     )
+
+    objects = ProposedChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["change_request", "pk"]

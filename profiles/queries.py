@@ -84,11 +84,8 @@ def sources_as_of(profile: Profile, version_number: int) -> dict[str, list[Sourc
     """For each field, the sources behind its value in version `version_number`:
     those of the last accepted change to it published at or before then."""
     changes = (
-        ProposedChange.objects.filter(
-            change_request__profile=profile,
-            change_request__published_version__lte=version_number,
-            decision=ProposedChange.Decision.ACCEPTED,
-        )
+        ProposedChange.objects.published_for(profile)
+        .filter(change_request__published_version__lte=version_number)
         .order_by("field", "-change_request__published_version")
         .prefetch_related("sources")
     )
@@ -146,9 +143,7 @@ def field_provenance(profile: Profile) -> dict[str, ProposedChange]:
     """For each field, the accepted change that set its current value, with its
     request and sources: where the value comes from. Two queries, whatever the
     length of the history."""
-    accepted = ProposedChange.objects.filter(
-        change_request__profile=profile, decision=ProposedChange.Decision.ACCEPTED
-    )
+    accepted = ProposedChange.objects.published_for(profile)
     latest = accepted.filter(field=OuterRef("field")).order_by(
         "-change_request__published_version"
     )
@@ -160,11 +155,13 @@ def field_provenance(profile: Profile) -> dict[str, ProposedChange]:
     return {change.field: change for change in changes}
 
 
-def versions(profile: Profile) -> QuerySet:
-    """A profile's published versions, newest first, with who and why."""
+def _versions_with_requests(queryset: QuerySet[Version]) -> QuerySet[Version]:
+    """Versions with the request that published each, its people and its
+    accepted changes and their sources; without the (large) snapshots."""
     return (
-        Version.objects.filter(profile=profile)
-        .select_related("change_request__author", "change_request__reviewer")
+        queryset.select_related(
+            "profile", "change_request__author", "change_request__reviewer"
+        )
         .prefetch_related(
             Prefetch(
                 "change_request__changes",
@@ -173,16 +170,14 @@ def versions(profile: Profile) -> QuerySet:
                 ).prefetch_related("sources"),
             )
         )
-        .only(
-            "number",
-            "published_at",
-            "profile_id",
-            "change_request__summary",
-            "change_request__origin",
-            "change_request__author__username",
-            "change_request__reviewer__username",
-        )
-        .order_by("-number")
+        .defer("snapshot")
+    )
+
+
+def versions(profile: Profile) -> QuerySet[Version]:
+    """A profile's published versions, newest first, with who and why."""
+    return _versions_with_requests(Version.objects.filter(profile=profile)).order_by(
+        "-number"
     )
 
 
@@ -190,11 +185,8 @@ def field_changes(profile: Profile, field: str) -> QuerySet[ProposedChange]:
     """The accepted changes of one field of a profile, newest first, with who
     proposed and approved them and their sources."""
     return (
-        ProposedChange.objects.filter(
-            change_request__profile=profile,
-            field=field,
-            decision=ProposedChange.Decision.ACCEPTED,
-        )
+        ProposedChange.objects.published_for(profile)
+        .filter(field=field)
         .select_related("change_request__author", "change_request__reviewer")
         .prefetch_related("sources")
         .order_by("-change_request__published_version")
@@ -203,18 +195,6 @@ def field_changes(profile: Profile, field: str) -> QuerySet[ProposedChange]:
 
 def recent_versions() -> QuerySet[Version]:
     """Published versions of every profile, newest first, with who and why."""
-    return (
-        Version.objects.select_related(
-            "profile", "change_request__author", "change_request__reviewer"
-        )
-        .prefetch_related(
-            Prefetch(
-                "change_request__changes",
-                queryset=ProposedChange.objects.filter(
-                    decision=ProposedChange.Decision.ACCEPTED
-                ),
-            )
-        )
-        .defer("snapshot")
-        .order_by("-published_at", "-pk")
+    return _versions_with_requests(Version.objects.all()).order_by(
+        "-published_at", "-pk"
     )
