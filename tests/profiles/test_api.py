@@ -1,10 +1,9 @@
 from datetime import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from tests.factories import profile_values, publish_profile, publish_values
+from tests.pages import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -37,13 +36,6 @@ def get_json(client, url: str) -> dict:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
     return response.json()
-
-
-def queries_for(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(context)
 
 
 @pytest.fixture

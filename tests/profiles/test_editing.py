@@ -18,6 +18,7 @@ from tests.factories import (
     editor_user,
     publish_profile,
 )
+from tests.pages import html_of
 
 pytestmark = pytest.mark.django_db
 
@@ -81,11 +82,6 @@ def form_data(response) -> dict[str, list[str] | str]:
     parser = _EditFormParser()
     parser.feed(response.content.decode())
     return {k: v[0] if len(v) == 1 else v for k, v in parser.data.items()}
-
-
-def html_of(response) -> str:
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def messages_of(response) -> list[str]:

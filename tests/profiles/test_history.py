@@ -6,14 +6,13 @@ import re
 from xml.etree import ElementTree
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from profiles import workflow
 from profiles.models import ChangeRequest, Version
 from tests.factories import SourceFactory, editor_user, publish_profile
+from tests.pages import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -31,13 +30,6 @@ def change(profile, reviewer, summary="Update", **values):
     workflow.approve(change_request, reviewer=reviewer)
     profile.refresh_from_db()
     return change_request
-
-
-def queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(captured)
 
 
 def test_an_old_version_shows_the_profile_as_it_was(client, profile, reviewer):
@@ -220,7 +212,7 @@ def test_history_of_a_thousand_versions_is_paginated_in_constant_queries(
     client, profile, reviewer
 ):
     url = reverse("profiles:history", args=[profile.slug])
-    few = queries(client, url)
+    few = queries_for(client, url)
     author = editor_user()
     now = timezone.now()
     requests = ChangeRequest.objects.bulk_create(
@@ -250,7 +242,9 @@ def test_history_of_a_thousand_versions_is_paginated_in_constant_queries(
 
     response = client.get(url + "?page=2")
 
-    assert queries(client, url) <= few  # bulk-made versions have no changes to prefetch
+    assert (
+        queries_for(client, url) <= few
+    )  # bulk-made versions have no changes to prefetch
     assert [v.number for v in response.context["versions"]][:2] == [976, 975]
     assert len(response.context["versions"]) == 25
 
@@ -269,7 +263,8 @@ def test_new_pages_query_counts_do_not_grow(client, reviewer):
         ("profiles:history", []),
     ]:
         counts = {
-            queries(client, reverse(name, args=[p.slug, *args])) for p in (small, large)
+            queries_for(client, reverse(name, args=[p.slug, *args]))
+            for p in (small, large)
         }
         assert len(counts) == 1, (name, counts)
-    assert queries(client, reverse("changes")) <= 6
+    assert queries_for(client, reverse("changes")) <= 6

@@ -1,5 +1,4 @@
 import re
-from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -7,6 +6,7 @@ from django.urls import reverse
 from profiles import workflow
 from profiles.models import Notification
 from tests.factories import SourceFactory, reviewer_user
+from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -19,10 +19,6 @@ def propose(profile, author, **values):
         summary="New estimate",
         proposals={f: workflow.Proposal(v, [source]) for f, v in values.items()},
     )
-
-
-def text_of(html: str) -> str:
-    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
 
 
 def entries(html: str) -> list[str]:

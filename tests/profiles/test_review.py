@@ -1,5 +1,4 @@
 import re
-from html import unescape
 
 import pytest
 from django.db import connection
@@ -9,6 +8,7 @@ from django.urls import reverse
 from profiles import workflow
 from profiles.models import ChangeRequest, ProposedChange
 from tests.factories import SourceFactory, UserFactory, editor_user, publish_profile
+from tests.pages import html_of, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -37,15 +37,6 @@ def decide(client, change_request, action="approve", **data):
     }
     form.update(data, action=action)
     return client.post(reverse("review:decide", args=[change_request.pk]), form)
-
-
-def html_of(response) -> str:
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def text_of(html: str) -> str:
-    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
 
 
 def request_links(html: str) -> list[int]:

@@ -1,17 +1,15 @@
 import re
-from html import unescape
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.template.defaultfilters import date as date_filter
-from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
 from profiles.document import parse
 from sources.citations import format_source
 from tests.conftest import SEED
 from tests.factories import profile_values, publish_profile, publish_values
+from tests.pages import hrefs, html_of, queries_for, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -44,17 +42,6 @@ SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 SCRIPT = "<script>alert(1)</script>"
 
 
-def html_of(response) -> str:
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def text_of(html: str) -> str:
-    """What a reader sees of `html`: tags dropped, entities decoded, spaces
-    collapsed."""
-    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
-
-
 def section_html(html: str, element_id: str) -> str:
     match = re.search(rf'<section id="{element_id}"[^>]*>(.*?)</section>', html, re.S)
     assert match, f"no section #{element_id}"
@@ -82,20 +69,8 @@ def paragraphs(html: str) -> list[str]:
     return [text_of(p) for p in re.findall(r'<p dir="auto">(.*?)</p>', html, re.S)]
 
 
-def hrefs(html: str) -> list[str]:
-    """Where the links (real `<a>` elements, not escaped text) lead."""
-    return [unescape(href) for href in re.findall(r'<a\s[^>]*href="([^"]*)"', html)]
-
-
 def names(response) -> list[str]:
     return [profile.name for profile in response.context["profiles"]]
-
-
-def queries_for(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(context)
 
 
 def full_profile(name: str = "Liwa al-Test", **fields):

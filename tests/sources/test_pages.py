@@ -1,11 +1,8 @@
 """The bibliography's pages: the source list and one source's page."""
 
 import re
-from html import unescape
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from profiles import workflow
 from profiles.models import ChangeRequest
@@ -16,26 +13,12 @@ from tests.factories import (
     profile_values,
     publish_values,
 )
+from tests.pages import hrefs, html_of, queries_for, text_of
 
 pytestmark = pytest.mark.django_db
 
 SCRIPT = "<script>alert(1)</script>"
 REL = 'rel="nofollow noopener noreferrer"'
-
-
-def html_of(response) -> str:
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def text_of(html: str) -> str:
-    """What a reader sees of `html`: tags dropped, entities decoded, spaces
-    collapsed."""
-    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
-
-
-def hrefs(html: str) -> list[str]:
-    return [unescape(href) for href in re.findall(r'<a\s[^>]*href="([^"]*)"', html)]
 
 
 def rows(html: str) -> list[list[str]]:
@@ -56,13 +39,6 @@ def section(html: str, element_id: str) -> str:
 def listed(response) -> list[int]:
     assert response.status_code == 200
     return [source.pk for source in response.context["sources"]]
-
-
-def queries_for(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(context)
 
 
 def cite(*sources, name: str = "Test Brigade"):
