@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from profiles import notifications, queries, roles, search
+from profiles import limits, notifications, queries, roles, search
 from profiles.document import footnote_numbers
 from profiles.models import (
     ChangeRequest,
@@ -142,9 +142,12 @@ def system_user():
 
 def check_values(values: dict[str, Any]) -> None:
     """Raises `ValidationError` keyed by field when values cannot be published:
-    a profile needs a name, leaders need names, notes need text and distinct
-    numbers, and every footnote mark needs its note."""
-    errors: dict[str, list[str]] = {}
+    they must fit `profiles.limits`, a profile needs a name, leaders need
+    names, notes need text and distinct numbers, and every footnote mark needs
+    its note."""
+    errors = limits.limit_errors(values)
+    if errors:
+        raise ValidationError(errors)
     if "name" in values and not values["name"].strip():
         errors.setdefault("name", []).append("A profile needs a name.")
     for i, leader in enumerate(values.get("leaders", []), start=1):
