@@ -5,18 +5,27 @@ leaders and notes, and a citation form per field saying what supports a change.
 values and `workflow.Proposal`s of a change request, and puts the workflow's
 refusals back beside the fields they concern. Forms clean and validate; only
 `profiles.workflow` writes.
+
+Every field is held to `profiles.limits` here, beside the field, before the
+workflow checks the whole: its size (also as the widget's `maxlength`), its
+count of items, rows or sources, its numbers, and no control characters.
 """
 
 import dataclasses
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import (
+    MaxValueValidator,
+    ProhibitNullCharactersValidator,
+    URLValidator,
+)
 from django.forms.formsets import DELETION_FIELD_NAME, ORDERING_FIELD_NAME
 
-from profiles import workflow
+from profiles import limits, workflow
 from profiles.models import Citation, Profile, split_lines
 from profiles.sections import BULLET_FIELDS, PROSE_FIELDS, SECTIONS
 from profiles.serializers import FIELD_LABELS, FIELDS, TEXT_FIELDS
@@ -72,7 +81,24 @@ class PlainTextField(forms.CharField):
         return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-class LinesField(forms.CharField):
+class ListField(forms.CharField):
+    """A list typed as text, held to the bounds of a list: how many items,
+    how long all of them are together (`profiles.limits`)."""
+
+    def validate(self, value):
+        super().validate(value)
+        errors = []
+        most = limits.limit("list_items")
+        if len(value) > most:
+            errors.append(f"{len(value):,} items; the most is {most:,}.")
+        length, most = len("\n".join(value)), limits.limit("field_chars")
+        if length > most:
+            errors.append(limits.too_long_message("This list", length, most))
+        if errors:
+            raise ValidationError(errors)
+
+
+class LinesField(ListField):
     """A list typed one item per line; blank lines are dropped."""
 
     def prepare_value(self, value):
@@ -82,7 +108,7 @@ class LinesField(forms.CharField):
         return split_lines(super().to_python(value))
 
 
-class CommaListField(forms.CharField):
+class CommaListField(ListField):
     """A list typed on one line, separated by commas; blanks are dropped."""
 
     def prepare_value(self, value):
@@ -98,6 +124,37 @@ class TagsField(CommaListField):
 
     def to_python(self, value):
         return sorted(super().to_python(value))
+
+
+def _bound_text(value: str) -> None:
+    # Counted as stored: browsers send line breaks as "\r\n".
+    length = len(value.replace("\r\n", "\n")) if isinstance(value, str) else 0
+    most = limits.limit("field_chars")
+    if length > most:
+        raise ValidationError(
+            limits.too_long_message("This field", length, most), code="max_length"
+        )
+
+
+def bound_fields(form: forms.Form, *, maxlength: bool = True) -> None:
+    """Holds every text field of `form` to `profiles.limits`: no control
+    character (NUL included, in place of Django's own message for it alone);
+    text without a `max_length` to the field size, which its widget also
+    gets as `maxlength` (unless not asked) so browsers stop there."""
+    for field in form.fields.values():
+        if not isinstance(field, forms.CharField):
+            continue
+        field.validators = [
+            validator
+            for validator in field.validators
+            if not isinstance(validator, ProhibitNullCharactersValidator)
+        ]
+        field.validators.append(limits.refuse_control_characters)
+        if field.max_length is None:
+            if not isinstance(field, ListField):
+                field.validators.append(_bound_text)
+            if maxlength and not field.widget.is_hidden:
+                field.widget.attrs["maxlength"] = str(limits.limit("field_chars"))
 
 
 def _text_input() -> forms.TextInput:
@@ -187,7 +244,10 @@ class ProfileForm(forms.Form):
     edit summary."""
 
     base_version = forms.IntegerField(
-        min_value=0, required=False, widget=forms.HiddenInput
+        min_value=0,
+        max_value=limits.DATABASE_INT_MAX,
+        required=False,
+        widget=forms.HiddenInput,
     )
     summary = forms.CharField(
         label="Edit summary",
@@ -202,6 +262,7 @@ class ProfileForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in FORM_FIELDS:
             self.fields[name] = _profile_field(name)
+        bound_fields(self)
 
     def values(self) -> dict[str, Any]:
         return {name: _kept(self, name) for name in FORM_FIELDS}
@@ -221,6 +282,7 @@ class LeaderForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        bound_fields(self)
 
     def clean(self):
         data = super().clean()
@@ -252,6 +314,14 @@ class NoteForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        bound_fields(self)
+        # The bound is read when the form is made, so settings can change it.
+        most = limits.limit("note_number")
+        number = self.fields["number"]
+        number.max_value = most
+        number.validators.append(MaxValueValidator(most))
+        number.widget.attrs["max"] = str(most)
+        number.error_messages["max_value"] = f"Notes are numbered 1 to {most:,}."
 
     def clean(self):
         data = super().clean()
@@ -275,7 +345,20 @@ class NoteForm(forms.Form):
 
 
 class _RowFormSet(forms.BaseFormSet):
-    """Rows with plain-language labels for reordering and removing."""
+    """Rows with plain-language labels for reordering and removing, at most
+    as many as `profiles.limits` allows (`bound`): more are refused with a
+    form error, and no more forms than that are ever built, whatever number
+    the management form claims."""
+
+    bound = ""
+    noun = "rows"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_num = self.absolute_max = limits.limit(self.bound)
+        self.error_messages["too_many_forms"] = (
+            f"There can be at most %(num)d {self.noun}: remove some."
+        )
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
@@ -300,11 +383,24 @@ class _RowFormSet(forms.BaseFormSet):
         return bool(getattr(form, "cleaned_data", {}).get(DELETION_FIELD_NAME))
 
 
+class _LeaderRows(_RowFormSet):
+    bound = noun = "leaders"
+
+
+class _NoteRows(_RowFormSet):
+    bound, noun = "citations", "notes"
+
+
 LeaderFormSet = forms.formset_factory(
-    LeaderForm, formset=_RowFormSet, extra=2, can_delete=True, can_order=True
+    LeaderForm,
+    formset=_LeaderRows,
+    extra=2,
+    can_delete=True,
+    can_order=True,
+    validate_max=True,
 )
 NoteFormSet = forms.formset_factory(
-    NoteForm, formset=_RowFormSet, extra=2, can_delete=True
+    NoteForm, formset=_NoteRows, extra=2, can_delete=True, validate_max=True
 )
 
 
@@ -357,6 +453,7 @@ class CitationForm(forms.Form):
     ):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        bound_fields(self)
         self.bibliography = bibliography
         self.notes_by_number = {note.number: note for note in notes}
         self.fields["notes"].choices = [
@@ -365,10 +462,12 @@ class CitationForm(forms.Form):
         ]
 
     def clean_sources(self) -> list[Source]:
+        parts = [p.strip() for p in self.cleaned_data["sources"].split(";")]
+        parts = [part for part in parts if part]
+        if len(parts) > limits.limit("sources"):
+            raise ValidationError(self._too_many(len(parts)))
         picked = []
-        for part in self.cleaned_data["sources"].split(";"):
-            if not part.strip():
-                continue
+        for part in parts:
             match = _SOURCE_ID.match(part.strip())
             if match is None:
                 raise ValidationError(
@@ -395,7 +494,18 @@ class CitationForm(forms.Form):
         untitled = not (data.get("title") or data.get("url"))
         if described and untitled and not self.has_error("url"):
             self.add_error("title", "Give the new source a title or a URL.")
+        if not self.errors:
+            count = len(self.cited_sources())
+            if count > limits.limit("sources"):
+                self.add_error("sources", self._too_many(count))
         return data
+
+    @staticmethod
+    def _too_many(count: int) -> str:
+        return (
+            f"{count:,} sources for one change; the most is "
+            f"{limits.limit('sources'):,}."
+        )
 
     @property
     def in_use(self) -> bool:
@@ -423,7 +533,7 @@ class CitationForm(forms.Form):
 
 
 class RevertForm(forms.Form):
-    version = forms.IntegerField(min_value=1)
+    version = forms.IntegerField(min_value=1, max_value=limits.DATABASE_INT_MAX)
     field = forms.ChoiceField(
         choices=[("", "All fields"), *FIELD_LABELS.items()], required=False
     )
@@ -479,7 +589,10 @@ class ProfileEdit:
         base_version: int,
         summary: str = "",
         cited: dict[str, list[Source]] | None = None,
+        bibliography: Iterable[Source] = (),
     ):
+        """`bibliography`: the works this editor may pick (`queries.
+        sources_for_editor`); others' unapproved sources are not among them."""
         cited = cited or {}
         self.form = ProfileForm(
             data,
@@ -491,7 +604,7 @@ class ProfileEdit:
         )
         self.leaders = LeaderFormSet(data, prefix="leaders", initial=values["leaders"])
         self.notes = NoteFormSet(data, prefix="citations", initial=values["citations"])
-        self.bibliography = {source.pk: source for source in Source.objects.all()}
+        self.bibliography = {source.pk: source for source in bibliography}
         notes = [
             note
             for note in (profile.citations.all() if profile else [])

@@ -135,8 +135,20 @@ def change_request_detail(pk: int) -> ChangeRequest:
     )
 
 
-def pending_count(profile: Profile) -> int:
-    return profile.change_requests.filter(status=ChangeRequest.Status.PENDING).count()
+def sources_for_editor(user) -> QuerySet[Source]:
+    """The works `user` may cite from the bibliography: the public ones and
+    those their own requests cite. Other people's unapproved sources stay
+    theirs and the reviewers'."""
+    own = ProposedChange.objects.filter(change_request__author=user).values(
+        "sources"
+    )
+    return Source.objects.filter(Q(published_at__isnull=False) | Q(pk__in=own))
+
+
+def pending_count(profile: Profile, *, author=None) -> int:
+    """Pending requests on `profile`: all of them, or those of `author`."""
+    pending = profile.change_requests.filter(status=ChangeRequest.Status.PENDING)
+    return (pending if author is None else pending.filter(author=author)).count()
 
 
 def field_provenance(profile: Profile) -> dict[str, ProposedChange]:

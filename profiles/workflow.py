@@ -20,7 +20,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -46,7 +46,7 @@ from profiles.serializers import (
     profile_to_dict,
     profile_values,
 )
-from sources.bibliography import source_for
+from sources.bibliography import publish_source, source_for
 from sources.citations import SourceEntry, format_source, parse_note
 from sources.models import Source
 
@@ -632,23 +632,30 @@ def _publish(
     a `Version` with the profile's JSON is recorded; the request points to the
     profile and its new version.
     """
-    if profile is None:
-        profile = Profile(slug=_unique_slug(accepted["name"]))
     now = timezone.now()
     stamp = {"_change_request": change_request, "_history_user": reviewer}
+    is_new = profile is None
+    profile = profile or Profile()
     for name, value in accepted.items():
         if name in TEXT_FIELDS or name in LIST_FIELDS:
             setattr(profile, name, model_value(name, value))
     profile.version += 1
     profile.published_at = now
-    _save(profile, **stamp)
+    if is_new:
+        _create_with_free_slug(profile, stamp)
+    else:
+        _save(profile, **stamp)
     if "tags" in accepted:
         profile.tags.set(accepted["tags"], clear=True)
     if "leaders" in accepted:
         _sync_leaders(profile, accepted["leaders"], stamp)
     if "citations" in accepted:
-        _sync_citations(profile, accepted["citations"], stamp)
+        _sync_citations(profile, accepted["citations"], stamp, now=now)
     _add_notes_for(profile, sources, stamp)
+    for source in Source.objects.filter(
+        citation_sources__citation__profile=profile, published_at__isnull=True
+    ).distinct():
+        publish_source(source, at=now)
     search.index_profile(profile)
 
     change_request.profile = profile
@@ -664,12 +671,34 @@ def _publish(
 
 
 def _unique_slug(name: str) -> str:
-    base = slugify(name, allow_unicode=True) or "profile"
+    base = slugify(name, allow_unicode=True)[:190].strip("-") or "profile"
     slug, n = base, 1
     while Profile.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug
+
+
+SLUG_ATTEMPTS = 5
+
+
+def _create_with_free_slug(profile: Profile, stamp: dict) -> None:
+    """Inserts a new profile under the first slug free for its name.
+
+    Another approval can take that slug between the look-up and the insert;
+    the unique index then refuses ours inside a savepoint, and the next free
+    slug is tried, so two profiles of one name published at once both land.
+    """
+    for attempt in range(1, SLUG_ATTEMPTS + 1):
+        profile.slug = _unique_slug(profile.name)
+        try:
+            with transaction.atomic():
+                _save(profile, **stamp)
+            return
+        except IntegrityError:
+            taken = Profile.objects.filter(slug=profile.slug).exists()
+            if not taken or attempt == SLUG_ATTEMPTS:
+                raise
 
 
 def _save(instance, **stamp) -> None:
@@ -724,9 +753,9 @@ def _add_notes_for(profile: Profile, sources: Sequence[Source], stamp: dict) -> 
         _save(CitationSource(citation=citation, source=source, position=0), **stamp)
 
 
-def _sync_citations(profile: Profile, rows: list[dict], stamp: dict) -> None:
+def _sync_citations(profile: Profile, rows: list[dict], stamp: dict, *, now) -> None:
     """Notes are matched by number; a note whose text changed has its sources
-    read again from the new text."""
+    read again from the new text, and they become public."""
     existing = {citation.number: citation for citation in profile.citations.all()}
     for row in rows:
         citation = existing.pop(row["number"], None)
@@ -738,8 +767,11 @@ def _sync_citations(profile: Profile, rows: list[dict], stamp: dict) -> None:
         for link in citation.citation_sources.all():
             _delete(link, **stamp)
         _, entries = parse_note(row["text"])
-        sources = list(dict.fromkeys(source_for(entry) for entry in entries))
-        for position, source in enumerate(sources):
+        described = {}
+        for entry in entries:
+            described.setdefault(source_for(entry), entry)
+        for position, (source, entry) in enumerate(described.items()):
+            publish_source(source, at=now, described_as=entry)
             _save(
                 CitationSource(citation=citation, source=source, position=position),
                 **stamp,

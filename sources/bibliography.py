@@ -35,3 +35,23 @@ def source_for(entry: SourceEntry) -> Source:
         # Another request recorded the same URL between our look-up and insert.
         return Source.objects.matching(entry).get()
     return source
+
+
+def publish_source(source: Source, *, at, described_as: SourceEntry | None = None):
+    """Lets readers see a work a published version now cites.
+
+    A work still private was recorded by some change request; when it is made
+    public by a note, `described_as` (that note's reading of it) replaces the
+    description, so text no reviewer approved never reaches readers.
+    Side effects: `published_at` set, once; a history row.
+    """
+    if source.published_at is not None:
+        return
+    if described_as is not None and (described_as.title or described_as.publication):
+        source.authors = described_as.authors
+        source.title = described_as.title
+        source.publication = described_as.publication
+        source.date = described_as.date
+        source.language = described_as.language or source.language
+    source.published_at = at
+    source.save()

@@ -11,6 +11,10 @@ from sources.weblinks import normalise_url
 
 
 class SourceQuerySet(models.QuerySet):
+    def public(self) -> "SourceQuerySet":
+        """Works a reviewer has let readers see: cited by a published version."""
+        return self.filter(published_at__isnull=False)
+
     def matching(self, entry: SourceEntry) -> "SourceQuerySet":
         """The existing row for this work: same normalised URL, or for a work
         without a URL the same authors, title, publication and date."""
@@ -49,6 +53,14 @@ class Source(models.Model):
         help_text="Language code of the work, e.g. en, ar, fa.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text="When a published version first cited it; until then only the "
+        "change requests citing it show it.",
+    )
 
     history = HistoricalRecords()
     objects = SourceQuerySet.as_manager()

@@ -2,7 +2,8 @@
 sources with how many profiles cite each, and where one source is cited.
 
 Each read carries the joins its page needs, so a page's query count does not
-grow with its data. Only published profiles count as citing.
+grow with its data. Only published profiles count as citing, and only
+public sources (cited by a published version) are shown.
 """
 
 from django.db.models import (
@@ -80,11 +81,11 @@ _BY_TITLE = (_blank_last("title"), Lower("title"), "pk")
 
 
 def bibliography(*, search: str = "", sort: str = DEFAULT_SORT) -> QuerySet[Source]:
-    """Every source, each annotated with `citing_profiles`, matching every word
+    """Every public source, each annotated with `citing_profiles`, matching every word
     of `search` in its title, authors, publication or URL, in the order named
     by `sort` (one of `SORTS`; anything else sorts by title). Sources blank
     in the sorted field come last; ties go by title, then by age."""
-    sources = Source.objects.annotate(citing_profiles=_citing_profile_count())
+    sources = Source.objects.public().annotate(citing_profiles=_citing_profile_count())
     for word in search.split():
         matches = Q()
         for field in SEARCHED_FIELDS:

@@ -45,7 +45,9 @@ source_list = SourceListView.as_view()
 
 
 def source_detail(request, pk: int):
-    source = get_object_or_404(Source, pk=pk)
+    """One public source and where it is cited; a work that only unapproved
+    change requests cite is not found."""
+    source = get_object_or_404(Source.objects.public(), pk=pk)
     notes = list(queries.notes_citing(source))
     fields = queries.fields_supported_by(source)
     citing = {link.citation.profile_id for link in notes}

@@ -6,6 +6,7 @@ from typing import Any
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from profiles import workflow
 from profiles.document import superscript
@@ -41,6 +42,9 @@ def reviewer_user(**kwargs):
 
 
 class SourceFactory(factory.django.DjangoModelFactory):
+    """A work already in the public bibliography; `published_at=None` for one
+    that only a change request cites so far."""
+
     class Meta:
         model = Source
 
@@ -50,6 +54,7 @@ class SourceFactory(factory.django.DjangoModelFactory):
     date = "March 2019"
     url = factory.Sequence(lambda n: f"https://example.org/library/{n}")
     language = "en"
+    published_at = factory.LazyFunction(timezone.now)
 
 
 def profile_values(

@@ -68,6 +68,7 @@ def new_profile(request):
         profile=None,
         values=blank_values(),
         base_version=0,
+        bibliography=queries.sources_for_editor(request.user),
     )
     return _edit_page(
         request,
@@ -92,6 +93,7 @@ def edit_profile(request, slug: str):
         profile=profile,
         values=profile_values(profile),
         base_version=profile.version,
+        bibliography=queries.sources_for_editor(request.user),
     )
     return _edit_page(
         request,
@@ -134,6 +136,7 @@ def edit_change_request(request, pk: int):
         base_version=profile.version if profile else 0,
         summary=change_request.summary,
         cited={change.field: list(change.sources.all()) for change in changes},
+        bibliography=queries.sources_for_editor(request.user),
     )
     return _edit_page(
         request,

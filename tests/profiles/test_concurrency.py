@@ -113,3 +113,28 @@ def test_the_same_request_approved_twice_at_once_publishes_once():
     assert sum(isinstance(r, Version) for r in results) == 1, results
     assert sum(isinstance(r, workflow.InvalidTransition) for r in results) == 1
     assert Version.objects.filter(profile=profile).count() == 2
+
+
+def test_two_new_profiles_of_one_name_published_at_once_both_land():
+    requests = [
+        workflow.submit_change_request(
+            profile=None,
+            author=editor_user(),
+            summary="New",
+            proposals={"name": workflow.Proposal("Twin Brigade", [SourceFactory()])},
+        )
+        for _ in range(2)
+    ]
+
+    results = race(
+        *(
+            lambda cr=cr: workflow.approve(cr, reviewer=reviewer_user())
+            for cr in requests
+        )
+    )
+
+    assert all(isinstance(r, Version) for r in results), results
+    assert sorted(Profile.objects.values_list("slug", flat=True)) == [
+        "twin-brigade",
+        "twin-brigade-2",
+    ]

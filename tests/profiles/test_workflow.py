@@ -213,6 +213,29 @@ def test_new_profile_gets_a_unique_slug():
     assert Profile.objects.count() == 2
 
 
+def test_a_slug_taken_between_look_up_and_insert_is_retried(monkeypatch):
+    """Another approval can publish a profile of the same name between our
+    look-up of a free slug and our insert: the next free one is taken."""
+    publish_profile("Same Name")
+    look_up = workflow._unique_slug
+    answers = iter(["same-name"])  # the first look-up misses the new row
+    monkeypatch.setattr(
+        workflow, "_unique_slug", lambda name: next(answers, None) or look_up(name)
+    )
+
+    second = publish_profile("Same name")
+
+    assert second.slug == "same-name-2"
+    assert second.history.get().slug == "same-name-2"
+
+
+def test_a_long_name_gets_a_slug_that_fits():
+    published = publish_profile("Brigade " + "x" * 190)
+
+    assert len(published.slug) <= 200
+    assert published.slug.startswith("brigade-xxx")
+
+
 def test_submit_refuses_a_change_without_a_source(editor, profile):
     with pytest.raises(ValidationError) as error:
         workflow.submit_change_request(
