@@ -3,8 +3,8 @@ the site: the published record changes only through change requests.
 
 Editing a profile here proposes a change request (a summary and a source are
 required) instead of saving; change requests are approved or rejected by
-actions that call `profiles.workflow`. Leaders, notes and versions are shown
-read-only.
+actions that call `profiles.workflow`. Leaders, notes, tags and versions are
+shown read-only, and no history page writes an old row back.
 """
 
 from django import forms
@@ -15,7 +15,7 @@ from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from simple_history.admin import SimpleHistoryAdmin
+from taggit.models import Tag
 
 from profiles import diff, queries, roles, workflow
 from profiles.models import (
@@ -30,6 +30,7 @@ from profiles.models import (
     split_lines,
 )
 from profiles.serializers import LIST_FIELDS, TEXT_FIELDS, profile_values
+from sources.admin import ReadOnlyHistoryAdmin, ReviewedHistoryAdmin
 from sources.citations import SourceEntry
 from sources.weblinks import is_web_url
 
@@ -82,7 +83,8 @@ class ProfileChangeForm(forms.ModelForm):
 
     def proposed_values(self) -> dict:
         values = {}
-        for name in self.changed_data:
+        # A field that failed validation has no clean value to propose.
+        for name in (n for n in self.changed_data if n in self.cleaned_data):
             if name in TEXT_FIELDS:
                 values[name] = self.cleaned_data[name]
             elif name in LIST_FIELDS:
@@ -118,7 +120,7 @@ class ProfileChangeForm(forms.ModelForm):
 
 
 @admin.register(Profile)
-class ProfileAdmin(SimpleHistoryAdmin):
+class ProfileAdmin(ReviewedHistoryAdmin):
     form = ProfileChangeForm
     list_display = ["name", "english_name", "slug", "version", "published_at"]
     list_filter = ["tags", "published_at"]
@@ -185,7 +187,7 @@ class ProfileAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Leader)
-class LeaderAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class LeaderAdmin(ReadOnlyHistoryAdmin):
     list_display = ["name", "profile", "position", "role"]
     list_select_related = ["profile"]
     search_fields = ["name", "aliases", "profile__name"]
@@ -199,7 +201,7 @@ class CitationSourceInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Citation)
-class CitationAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class CitationAdmin(ReadOnlyHistoryAdmin):
     list_display = ["number", "profile", "text"]
     list_select_related = ["profile"]
     search_fields = ["text", "profile__name"]
@@ -209,7 +211,7 @@ class CitationAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CitationSource)
-class CitationSourceAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class CitationSourceAdmin(ReadOnlyHistoryAdmin):
     list_display = ["citation", "source", "position"]
     list_select_related = ["citation__profile", "source"]
     search_fields = ["source__title", "source__url", "citation__profile__name"]
@@ -339,3 +341,28 @@ class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ["recipient"]
     list_filter = ["kind", "created_at"]
     search_fields = ["message", "recipient__username"]
+
+
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class ReadOnlyTagAdmin(admin.ModelAdmin):
+    """Tags are set on a profile by change requests. taggit's own admin edits,
+    deletes and merges tags in place (its merge view rewrites every tagged
+    profile), which would change published pages unreviewed: this one only
+    lists them."""
+
+    list_display = ["name", "slug"]
+    ordering = ["name", "slug"]
+    search_fields = ["name"]
+    actions = None
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -6,10 +6,20 @@ from html import unescape
 
 import pytest
 from django.urls import reverse
+from taggit.models import Tag
 
 from profiles import workflow
-from profiles.models import ChangeRequest
-from tests.factories import SourceFactory, UserFactory, editor_user
+from profiles.models import ChangeRequest, Citation, Leader, Profile
+from sources.models import Source
+from tests import walk
+from tests.factories import (
+    SourceFactory,
+    UserFactory,
+    editor_user,
+    publish_profile,
+    reviewer_user,
+)
+from tests.walk import comparable
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +37,12 @@ def form_data(html: str) -> dict:
         r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S
     ):
         data[name] = unescape(value).lstrip("\n")
+    for name, options in re.findall(
+        r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html, re.S
+    ):
+        selected = re.search(r'<option value="([^"]*)"[^>]*selected', options)
+        if selected:
+            data[name] = unescape(selected[1])
     return data
 
 
@@ -141,3 +157,149 @@ def test_change_request_page_shows_the_diff(client, admin_user, profile):
 
     assert "<ins" in html
     assert "900" in html
+
+
+# Walking the whole admin: no page of it writes published content.
+
+
+def public_pages(client) -> dict[str, str]:
+    """Every page of published content as an anonymous reader sees it
+    (sign-in, review and inbox pages are not content)."""
+    client.logout()
+    return {
+        url: comparable(client.get(url).content)
+        for url in walk.urls()
+        if not url.startswith(("/accounts/", "/review/", "/inbox/"))
+    }
+
+
+KEPT = ("csrfmiddlewaretoken", "base_version", "_")
+KEPT_SUFFIXES = (
+    "TOTAL_FORMS",
+    "INITIAL_FORMS",
+    "MIN_NUM_FORMS",
+    "MAX_NUM_FORMS",
+    "-id",
+)
+
+
+def selects(html: str) -> set[str]:
+    return set(re.findall(r'<select[^>]*name="([^"]+)"', html))
+
+
+def post_forms(client, url: str) -> list[int]:
+    """Posts back every form of the admin page at `url`, its text changed,
+    and a confirmation for a delete page; returns the answers' statuses."""
+    page = client.get(url)
+    if page.status_code != 200:
+        return [page.status_code]
+    html = page.content.decode()
+    statuses = []
+    for form in re.findall(r'<form[^>]*method="post"[^>]*>.*?</form>', html, re.S):
+        # Text changed, so a form that saves would show; numbers, choices
+        # and the form's own bookkeeping kept, so it is valid and would save.
+        data = {
+            key: value
+            if key in selects(form)
+            or value.isdigit()
+            or key.startswith(KEPT)
+            or key.endswith(KEPT_SUFFIXES)
+            else f"{value} changed in the admin walk"
+            for key, value in form_data(form).items()
+        }
+        data["post"] = "yes"  # confirms a delete page
+        statuses.append(client.post(url, data).status_code)
+    return statuses
+
+
+def test_no_admin_page_changes_what_readers_see(client, admin_user):
+    profile = publish_profile(notes=2)
+    workflow.approve(
+        workflow.submit_change_request(
+            profile=profile,
+            author=editor_user(),
+            summary="Tags and a size",
+            proposals={
+                "size": workflow.Proposal(["About 900"], [SourceFactory()]),
+                "tags": workflow.Proposal(["syria"], [SourceFactory()]),
+            },
+        ),
+        reviewer=reviewer_user(),
+    )
+    before = public_pages(client)
+    client.force_login(admin_user)
+
+    posted = {url: post_forms(client, url) for url in walk.admin_urls()}
+    for model in (Tag, Source, Profile):
+        client.post(
+            reverse(
+                f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
+            ),
+            {
+                "action": "delete_selected",
+                "_selected_action": list(
+                    model._default_manager.values_list("pk", flat=True)
+                ),
+                "post": "yes",
+            },
+        )
+
+    assert any(url.endswith("/history/1/") for url in posted)  # the walk went far
+    assert public_pages(client) == before
+    assert Profile.objects.get().version == 2
+    assert not ChangeRequest.objects.filter(status="approved", reviewer=admin_user)
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "value"),
+    [
+        (Leader, "name", "Renamed in history"),
+        (Citation, "text", "Rewritten in history"),
+        (Source, "title", "Retitled in history"),
+    ],
+)
+def test_a_history_form_post_is_refused(client, admin_user, model, field, value):
+    publish_profile()
+    obj = model.objects.order_by("pk").first()
+    row = obj.history.first()
+    url = reverse(
+        f"admin:{model._meta.app_label}_{model._meta.model_name}_simple_history",
+        args=[obj.pk, row.history_id],
+    )
+    client.force_login(admin_user)
+    data = form_data(client.get(url).content.decode())
+
+    response = client.post(url, {**data, field: value})
+
+    assert response.status_code == 403
+    obj.refresh_from_db()
+    assert getattr(obj, field) != value
+
+
+def test_a_profile_history_form_post_is_refused(client, admin_user, profile):
+    row = profile.history.first()
+    url = reverse("admin:profiles_profile_simple_history", args=[profile.pk, row.pk])
+    client.force_login(admin_user)
+    data = form_data(client.get(url).content.decode())
+
+    response = client.post(url, {**data, "size": "Reverted", "summary": "x"})
+
+    assert response.status_code == 403
+    profile.refresh_from_db()
+    assert profile.size == "About 500 fighters in 2019"
+    assert not ChangeRequest.objects.filter(origin="admin").exists()
+
+
+def test_sources_and_tags_are_read_only_in_the_admin(client, admin_user):
+    source = SourceFactory(title="As cited")
+    client.force_login(admin_user)
+
+    response = client.post(
+        reverse("admin:sources_source_change", args=[source.pk]),
+        {"title": "Retitled", "url": source.url},
+    )
+
+    assert response.status_code == 403
+    source.refresh_from_db()
+    assert source.title == "As cited"
+    assert client.get(reverse("admin:taggit_tag_add")).status_code == 403
