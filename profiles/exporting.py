@@ -2,11 +2,13 @@
 The API and the `export_profiles` command share these."""
 
 import json
+import re
 
 from profiles.document import FOOTNOTE_MARK_RE, footnote_numbers, render
 from profiles.models import Profile
 from profiles.sections import SECTIONS, SectionKind
 from profiles.serializers import profile_to_dict, values_document
+from sources.weblinks import is_web_url
 
 
 def as_data(profile: Profile) -> dict:
@@ -22,11 +24,42 @@ def as_json(profile: Profile) -> str:
     return json.dumps(as_data(profile), ensure_ascii=False, indent=2) + "\n"
 
 
-def _md_marks(text: str) -> str:
-    """Superscript footnote marks as Markdown footnote references."""
-    return FOOTNOTE_MARK_RE.sub(
-        lambda m: "".join(f"[^{n}]" for n in footnote_numbers(m.group())), text
-    )
+#: What a Markdown reader would take for markup in user text: inline markup,
+#: raw HTML, link and image syntax, entities, tables.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!~&])")
+#: Block markup at the start of a line: a list, a heading underline.
+_MD_LINE_START = re.compile(r"^(\s*\d*)([-+=.)])", re.M)
+_MD_TOKEN = re.compile(
+    r"<(?P<bracketed>https?://[^\s<>]+)>"
+    r"|(?P<url>https?://[^\s<>()\"]*[^\s<>()\".,;:!?*])"
+    rf"|(?P<mark>{FOOTNOTE_MARK_RE.pattern})"
+    r"|\*(?P<italic>[^*\n]+)\*"
+)
+
+
+def _md_escape(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _md(text: str) -> str:
+    """User text as Markdown that shows it as written: its markup escaped, so
+    HTML and links typed into a field stay text; only http(s) addresses
+    become links, footnote marks become footnote references, and *italics*
+    (the document format's own) stay italics."""
+    out, position = [], 0
+    for match in _MD_TOKEN.finditer(text):
+        out.append(_md_escape(text[position : match.start()]))
+        position = match.end()
+        kind = match.lastgroup
+        if kind in ("url", "bracketed"):
+            url = match.group(kind)
+            out.append(f"<{url}>" if is_web_url(url) else _md_escape(match.group()))
+        elif kind == "mark":
+            out.append("".join(f"[^{n}]" for n in footnote_numbers(match.group())))
+        else:
+            out.append(f"*{_md_escape(match.group('italic'))}*")
+    out.append(_md_escape(text[position:]))
+    return _MD_LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}", "".join(out))
 
 
 def as_markdown(profile: Profile) -> str:
@@ -36,38 +69,38 @@ def as_markdown(profile: Profile) -> str:
         if data["english_name"]
         else data["name"]
     )
-    lines = [f"# {title}", ""]
+    lines = [f"# {_md(title)}", ""]
     for label, key in (
         ("Alternative names", "alternative_names"),
         ("Tags", "tags"),
     ):
         if data[key]:
-            lines += [f"**{label}:** {', '.join(data[key])}", ""]
+            lines += [f"**{label}:** {_md(', '.join(data[key]))}", ""]
     for label, key in (("Logo", "logo"), ("Flag text", "flag_text")):
         if data[key]:
-            lines += [f"**{label}:** {_md_marks(data[key])}", ""]
+            lines += [f"**{label}:** {_md(data[key])}", ""]
     for section in SECTIONS:
         value = data[section.field]
         if not value:
             continue
         lines += [f"## {section.label}", ""]
         if section.kind == SectionKind.PROSE:
-            lines += [_md_marks(value), ""]
+            lines += [_md(value), ""]
         elif section.kind == SectionKind.LEADERS:
             for leader in value:
                 aka = (
-                    f" (aka {', '.join(leader['aliases'])})"
+                    f" (aka {_md(', '.join(leader['aliases']))})"
                     if leader["aliases"]
                     else ""
                 )
                 role = f" {leader['role']}" if leader["role"] else ""
-                lines.append(f"- **{leader['name']}**{aka}{_md_marks(role)}")
+                lines.append(f"- **{_md(leader['name'])}**{aka}{_md(role)}")
             lines.append("")
         else:
-            lines += [f"- {_md_marks(item)}" for item in value] + [""]
+            lines += [f"- {_md(item)}" for item in value] + [""]
     if data["citations"]:
         lines += ["## Notes", ""]
-        lines += [f"[^{c['number']}]: {c['text']}" for c in data["citations"]]
+        lines += [f"[^{c['number']}]: {_md(c['text'])}" for c in data["citations"]]
         lines.append("")
     lines.append(f"*Version {data['version']}, published {data['updated_at']}.*")
     return "\n".join(lines) + "\n"
