@@ -351,6 +351,30 @@ class ProposedChange(models.Model):
         return FIELD_LABELS.get(self.field, self.field)
 
 
+class FieldProvenance(models.Model):
+    """Where a field's current value comes from: the accepted change that set
+    it. Derived data, written when a version is published, so a profile page
+    reads one row per field however long its history."""
+
+    profile = models.ForeignKey(
+        Profile, on_delete=models.CASCADE, related_name="provenance"
+    )
+    field = models.CharField(max_length=50)
+    change = models.ForeignKey(
+        ProposedChange, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "field"], name="field_provenance_unique_field"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field} of {self.profile}"
+
+
 class Version(models.Model):
     """A published version of a profile, numbered 1, 2, 3 … per profile, with
     the profile's JSON as it was then, so any version can be shown and cited."""

@@ -3,12 +3,18 @@ so a page's query count does not grow with its data."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 
 from profiles.models import (
     ChangeRequest,
     Citation,
     CitationSource,
+    FieldProvenance,
     Profile,
     ProposedChange,
     Version,
@@ -139,9 +145,7 @@ def sources_for_editor(user) -> QuerySet[Source]:
     """The works `user` may cite from the bibliography: the public ones and
     those their own requests cite. Other people's unapproved sources stay
     theirs and the reviewers'."""
-    own = ProposedChange.objects.filter(change_request__author=user).values(
-        "sources"
-    )
+    own = ProposedChange.objects.filter(change_request__author=user).values("sources")
     return Source.objects.filter(Q(published_at__isnull=False) | Q(pk__in=own))
 
 
@@ -153,17 +157,13 @@ def pending_count(profile: Profile, *, author=None) -> int:
 
 def field_provenance(profile: Profile) -> dict[str, ProposedChange]:
     """For each field, the accepted change that set its current value, with its
-    request and sources: where the value comes from. Two queries, whatever the
-    length of the history."""
-    accepted = ProposedChange.objects.published_for(profile)
-    latest = accepted.filter(field=OuterRef("field")).order_by(
-        "-change_request__published_version"
+    request and sources: where the value comes from. One row per field,
+    recorded on publish, however long the history."""
+    rows = FieldProvenance.objects.filter(profile=profile).select_related(
+        "change__change_request"
     )
-    changes = (
-        accepted.filter(pk=Subquery(latest.values("pk")[:1]))
-        .select_related("change_request")
-        .prefetch_related("sources")
-    )
+    changes = [row.change for row in rows]
+    prefetch_related_objects(changes, "sources")
     return {change.field: change for change in changes}
 
 

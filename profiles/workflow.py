@@ -30,6 +30,7 @@ from profiles.models import (
     ChangeRequest,
     Citation,
     CitationSource,
+    FieldProvenance,
     Leader,
     Profile,
     ProposedChange,
@@ -627,7 +628,8 @@ def _publish(
     row; notes' sources are found or added in the bibliography; each of
     `sources` (those behind the accepted changes) that no note cites yet gets
     a new note, so every fact's source has a number readers can follow; the
-    search index of its names is rebuilt; every
+    search index of its names is rebuilt; each published field's provenance
+    points to this request's change; every
     row written gets a history row stamped with this request and the reviewer;
     a `Version` with the profile's JSON is recorded; the request points to the
     profile and its new version.
@@ -652,6 +654,7 @@ def _publish(
     if "citations" in accepted:
         _sync_citations(profile, accepted["citations"], stamp, now=now)
     _add_notes_for(profile, sources, stamp)
+    _record_provenance(profile, change_request, accepted)
     for source in Source.objects.filter(
         citation_sources__citation__profile=profile, published_at__isnull=True
     ).distinct():
@@ -668,6 +671,16 @@ def _publish(
         published_at=now,
         snapshot=profile_to_dict(queries.profile_record(profile.pk)),
     )
+
+
+def _record_provenance(
+    profile: Profile, change_request: ChangeRequest, accepted: dict[str, Any]
+) -> None:
+    """Each published field now comes from this request's change."""
+    for change in change_request.changes.filter(field__in=list(accepted)):
+        FieldProvenance.objects.update_or_create(
+            profile=profile, field=change.field, defaults={"change": change}
+        )
 
 
 def _unique_slug(name: str) -> str:
