@@ -284,11 +284,19 @@ class ChangeRequestAdmin(admin.ModelAdmin):
             if obj.profile_id
             else {}
         )
+        deadline = diff.shared_deadline()
         return mark_safe(  # the template escapes every value it shows
             "".join(
                 render_to_string(
                     "includes/diff.html",
-                    {"diff": diff.diff_field(c.field, published.get(c.field), c.value)},
+                    {
+                        "diff": diff.diff_field(
+                            c.field,
+                            published.get(c.field),
+                            c.value,
+                            deadline=deadline,
+                        )
+                    },
                 )
                 for c in obj.changes.all()
             )

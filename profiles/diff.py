@@ -13,17 +13,27 @@ no database. Version snapshots (`profile_to_dict`) work too: keys outside
 
 Reading segments back: the "equal" and "delete" texts joined give the old text,
 the "equal" and "insert" texts joined give the new one, exactly.
+
+Bounded work: texts are compared with diff-match-patch (Myers' algorithm) over
+words, each word mapped to one character as the library's line mode maps
+lines. One `diff_field` or `diff_values` call has `TIME_BUDGET` seconds; past
+it, what is left is shown as whole passages deleted and inserted. A text over
+`MAX_WORD_DIFF_CHARS` is compared line by line, and one over
+`MAX_LINE_DIFF_CHARS` as a whole; `FieldDiff.notice` says so to the reader.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import difflib
 import itertools
+import time
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Any, Literal
+
+from diff_match_patch import diff_match_patch
 
 from profiles.document import FOOTNOTE_MARK_RE
 from profiles.sections import FIELD_LABELS, FIELDS
@@ -66,6 +76,27 @@ ROW_FIELDS: dict[str, tuple[tuple[str, ...], str | None]] = {
 # Above this many item pairs in one replaced block, similarity pairing costs
 # more than it is worth; such blocks are paired by position instead.
 _MAX_PAIRING_CELLS = 10_000
+# Similarity of two items reads at most this much of each: enough to tell a
+# rewritten bullet from an unrelated one, and it keeps a block of long items
+# from costing seconds.
+_SIMILARITY_CHARS = 300
+
+#: Seconds one `diff_field` or `diff_values` call may spend refining its
+#: comparisons; what is left past it is shown as whole passages.
+TIME_BUDGET = 1.0
+#: A text longer than this (on either side) is compared line by line. Two
+#: fields at the size limit (`profiles.limits`, 100,000) are compared by words.
+MAX_WORD_DIFF_CHARS = 200_000
+#: A text longer than this is shown whole, deleted then inserted.
+MAX_LINE_DIFF_CHARS = 2_000_000
+# Each distinct word or line is mapped to one character: both sides together
+# must have fewer than the 1,114,112 code points (two sides of 200,000
+# characters hold at most 400,000 words; lines are counted).
+_MAX_CODES = 1_000_000
+
+BY_LINES = "Too large to compare word by word: compared line by line."
+WHOLE = "Too large to compare: shown whole, removed then added."
+ROUGH = "Compared in the time allowed: some changes may be shown as whole passages."
 
 
 @dataclasses.dataclass(frozen=True)
@@ -127,6 +158,9 @@ class FieldDiff:
     segments: list[Segment] = dataclasses.field(default_factory=list)
     items: list[ItemChange] = dataclasses.field(default_factory=list)
     rows: list[RowChange] = dataclasses.field(default_factory=list)
+    #: Said above the diff when it is coarser than word by word (`BY_LINES`,
+    #: `WHOLE`, `ROUGH`); "" otherwise.
+    notice: str = ""
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -150,15 +184,91 @@ def _char_class(char: str) -> str:
     return "punct"
 
 
+class _CharClasses(dict):
+    """`_char_class` remembered: looking a character up is several times
+    faster than classifying it again. Bounded, as texts may use any of the
+    million code points."""
+
+    def __missing__(self, char: str) -> str:
+        kind = _char_class(char)
+        if len(self) < 10_000:
+            self[char] = kind
+        return kind
+
+
+_CHAR_CLASSES = _CharClasses()
+
+
 def tokenize(text: str) -> list[str]:
     """Words, runs of whitespace, runs of footnote marks ("¹²" is note 12, one
     mark) and single punctuation characters; joined, they give `text` back."""
     tokens: list[str] = []
-    for kind, chars in itertools.groupby(text, key=_char_class):
+    for kind, chars in itertools.groupby(text, key=_CHAR_CLASSES.__getitem__):
         run = "".join(chars)
         # Each punctuation mark alone, so "a, b" -> "a b" deletes just ",".
         tokens.extend(run if kind == "punct" else [run])
     return tokens
+
+
+def _lines(text: str) -> list[str]:
+    return text.splitlines(keepends=True)
+
+
+class _Matcher(diff_match_patch):
+    """diff-match-patch without its half-match shortcut: that looks for a
+    common run by scanning every place a seed occurs, which on repetitive text
+    costs time the deadline does not bound. Myers' bisection checks it."""
+
+    def diff_halfMatch(self, text1: str, text2: str) -> None:
+        return None
+
+
+_MATCHER = _Matcher()
+_MATCHER.Diff_Timeout = TIME_BUDGET
+
+
+_OPS: dict[int, SegmentOp] = {
+    diff_match_patch.DIFF_EQUAL: "equal",
+    diff_match_patch.DIFF_INSERT: "insert",
+    diff_match_patch.DIFF_DELETE: "delete",
+}
+
+
+def _runs(
+    old: Sequence[Hashable], new: Sequence[Hashable], deadline: float
+) -> list[tuple[SegmentOp, int]]:
+    """Myers' diff of two sequences as (op, how many items) runs, in order:
+    each distinct item is mapped to one character, as diff-match-patch's line
+    mode maps lines, and the library diffs the two strings."""
+    codes: dict[Hashable, str] = {}
+
+    def encode(items: Sequence[Hashable]) -> str:
+        return "".join(codes.setdefault(item, chr(len(codes))) for item in items)
+
+    encoded_old, encoded_new = encode(old), encode(new)
+    return [
+        (_OPS[op], len(run))
+        for op, run in _MATCHER.diff_main(
+            encoded_old, encoded_new, checklines=False, deadline=deadline
+        )
+    ]
+
+
+def _token_diff(
+    old: list[str], new: list[str], deadline: float
+) -> list[tuple[SegmentOp, str]]:
+    """The (op, text) runs of two token lists."""
+    runs: list[tuple[SegmentOp, str]] = []
+    i = j = 0
+    for op, count in _runs(old, new, deadline):
+        if op == "insert":
+            runs.append((op, "".join(new[j : j + count])))
+            j += count
+        else:
+            runs.append((op, "".join(old[i : i + count])))
+            i += count
+            j += count if op == "equal" else 0
+    return runs
 
 
 def _append(segments: list[Segment], op: SegmentOp, text: str) -> None:
@@ -170,35 +280,68 @@ def _append(segments: list[Segment], op: SegmentOp, text: str) -> None:
         segments.append(Segment(op, text))
 
 
-def diff_words(old: str, new: str) -> list[Segment]:
-    """Word-level diff of two texts; adjacent segments of one op are merged and
-    where a run is both deleted and inserted the deletion comes first."""
-    old_tokens, new_tokens = tokenize(old), tokenize(new)
-    matcher = difflib.SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
-    opcodes = matcher.get_opcodes()
+def _segments(runs: list[tuple[SegmentOp, str]]) -> list[Segment]:
+    """Runs as segments: adjacent ones of one op merged, a deletion before the
+    insertion it stands beside."""
     segments: list[Segment] = []
-    deleted, inserted = "", ""
-    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
-        old_text = "".join(old_tokens[i1:i2])
-        if tag == "equal":
-            between_changes = bool(deleted or inserted) and index + 1 < len(opcodes)
-            if between_changes and old_text.isspace():
+    deleted: list[str] = []
+    inserted: list[str] = []
+    for index, (op, text) in enumerate(runs):
+        if op == "equal":
+            between_changes = bool(deleted or inserted) and index + 1 < len(runs)
+            if between_changes and text.isspace():
                 # A lone space matched between two rewritten words splits one
                 # change into "quick" -> "slow", " ", "brown" -> "red"; read as
                 # one change, "quick brown" -> "slow red", it is clearer.
-                deleted += old_text
-                inserted += old_text
+                deleted.append(text)
+                inserted.append(text)
                 continue
-            _append(segments, "delete", deleted)
-            _append(segments, "insert", inserted)
-            deleted, inserted = "", ""
-            _append(segments, "equal", old_text)
+            _append(segments, "delete", "".join(deleted))
+            _append(segments, "insert", "".join(inserted))
+            deleted, inserted = [], []
+            _append(segments, "equal", text)
+        elif op == "delete":
+            deleted.append(text)
         else:
-            deleted += old_text
-            inserted += "".join(new_tokens[j1:j2])
-    _append(segments, "delete", deleted)
-    _append(segments, "insert", inserted)
+            inserted.append(text)
+    _append(segments, "delete", "".join(deleted))
+    _append(segments, "insert", "".join(inserted))
     return _start_changes_at_words(segments)
+
+
+def _compare(old: str, new: str, deadline: float) -> tuple[list[Segment], str]:
+    """The segments of two texts and the notice their size calls for: by
+    words, else by lines (`BY_LINES`), else whole (`WHOLE`); past the
+    deadline, whole (`ROUGH`), so that a table of many long rows stays cheap."""
+    if old == new:
+        return ([Segment("equal", old)] if old else []), ""
+    if time.time() > deadline:
+        return _segments([("delete", old), ("insert", new)]), ROUGH
+    longest = max(len(old), len(new))
+    if longest <= MAX_WORD_DIFF_CHARS:
+        return _segments(_token_diff(tokenize(old), tokenize(new), deadline)), ""
+    if longest <= MAX_LINE_DIFF_CHARS:
+        old_lines, new_lines = _lines(old), _lines(new)
+        if len(old_lines) + len(new_lines) <= _MAX_CODES:
+            return _segments(_token_diff(old_lines, new_lines, deadline)), BY_LINES
+    return _segments([("delete", old), ("insert", new)]), WHOLE
+
+
+def shared_deadline() -> float:
+    """A deadline `TIME_BUDGET` from now, for a page that makes several diff
+    calls to share (pass it as `deadline=` to each)."""
+    # diff-match-patch reads deadlines from time.time().
+    return time.time() + TIME_BUDGET
+
+
+def diff_words(old: str, new: str, *, deadline: float | None = None) -> list[Segment]:
+    """Word-level diff of two texts; adjacent segments of one op are merged and
+    where a run is both deleted and inserted the deletion comes first.
+
+    Past `deadline` (a `time.time()`; default `TIME_BUDGET` from now) what is
+    left is compared coarsely; a text too large for words is compared by lines
+    or whole (see `MAX_WORD_DIFF_CHARS`)."""
+    return _compare(old, new, shared_deadline() if deadline is None else deadline)[0]
 
 
 def _start_changes_at_words(segments: list[Segment]) -> list[Segment]:
@@ -218,23 +361,65 @@ def _start_changes_at_words(segments: list[Segment]) -> list[Segment]:
     return [segment for segment in result if segment.text]
 
 
+# The budget ---------------------------------------------------------------------
+
+
+class _Budget:
+    """The deadline one diff call shares among its comparisons, and the
+    notices they earned."""
+
+    def __init__(self, deadline: float | None = None) -> None:
+        self.deadline = shared_deadline() if deadline is None else deadline
+        self.notices: set[str] = set()
+
+    @property
+    def spent(self) -> bool:
+        return time.time() > self.deadline
+
+    def words(self, old: str, new: str) -> list[Segment]:
+        segments, notice = _compare(old, new, self.deadline)
+        if notice:
+            self.notices.add(notice)
+        elif old != new and self.spent:
+            self.notices.add(ROUGH)
+        return segments
+
+    @property
+    def notice(self) -> str:
+        """The coarsest comparison made, in words for the reader."""
+        return next((n for n in (WHOLE, BY_LINES, ROUGH) if n in self.notices), "")
+
+
 # Pairing replaced items ---------------------------------------------------------
 
 
-def _similarity(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+def _bigrams(text: str) -> Counter[str]:
+    text = text[:_SIMILARITY_CHARS]
+    return Counter(text[k : k + 2] for k in range(max(len(text) - 1, 1)))
 
 
-def _pair(old: Sequence[str], new: Sequence[str]) -> list[tuple[int, int]]:
+def _similarity(a: Counter[str], b: Counter[str]) -> float:
+    """How alike two items are, from 0 to 1: the share of character pairs
+    they have in common (Dice's coefficient), which costs time in proportion
+    to their length, unlike difflib's ratio on repetitive text."""
+    total = a.total() + b.total()
+    return 2 * (a & b).total() / total if total else 1.0
+
+
+def _pair(
+    old: Sequence[str], new: Sequence[str], budget: _Budget
+) -> list[tuple[int, int]]:
     """Pairs (old index, new index), in order, for a block of replaced items.
 
     As many pairs as the shorter side has items: every item that was replaced
     is shown as rewritten, the extra ones as added or removed. When the sides
     differ in length, the pairs are the most similar in-order matching, so a
-    bullet inserted above an edited one does not pair with it.
+    bullet inserted above an edited one does not pair with it. Past the
+    budget's deadline, or for a block too large, items pair by position.
     """
+    by_position = list(zip(range(len(old)), range(len(new)), strict=False))
     if len(old) == len(new) or len(old) * len(new) > _MAX_PAIRING_CELLS:
-        return list(zip(range(len(old)), range(len(new)), strict=False))
+        return by_position
     swapped = len(old) > len(new)
     short, long = (new, old) if swapped else (old, new)
     n, m = len(short), len(long)
@@ -244,9 +429,13 @@ def _pair(old: Sequence[str], new: Sequence[str]) -> list[tuple[int, int]]:
     best = [[float("-inf")] * (m + 1) for _ in range(n + 1)]
     take = [[False] * (m + 1) for _ in range(n + 1)]
     best[n] = [0.0] * (m + 1)
+    short_grams, long_grams = [_bigrams(t) for t in short], [_bigrams(t) for t in long]
     for i in reversed(range(n)):
+        if budget.spent:
+            budget.notices.add(ROUGH)
+            return by_position
         for j in reversed(range(m - (n - i) + 1)):
-            paired = _similarity(short[i], long[j]) + best[i + 1][j + 1]
+            paired = _similarity(short_grams[i], long_grams[j]) + best[i + 1][j + 1]
             skipped = best[i][j + 1]
             take[i][j] = paired >= skipped
             best[i][j] = max(paired, skipped)
@@ -260,21 +449,42 @@ def _pair(old: Sequence[str], new: Sequence[str]) -> list[tuple[int, int]]:
     return pairs
 
 
+def _blocks(
+    old: Sequence[Hashable], new: Sequence[Hashable], deadline: float
+) -> list[tuple[bool, int, int, int, int]]:
+    """(equal, i1, i2, j1, j2) blocks, like difflib's opcodes: kept runs, and
+    between them the replaced block (old[i1:i2] became new[j1:j2])."""
+    blocks = []
+    i = j = start_i = start_j = 0
+    for op, count in [*_runs(old, new, deadline), ("equal", 0)]:
+        if op != "equal":
+            i += count if op == "delete" else 0
+            j += count if op == "insert" else 0
+            continue
+        if (i, j) != (start_i, start_j):
+            blocks.append((False, start_i, i, start_j, j))
+        if count:
+            blocks.append((True, i, i + count, j, j + count))
+        i, j = i + count, j + count
+        start_i, start_j = i, j
+    return blocks
+
+
 def _align(
     old_keys: Sequence[Any],
     new_keys: Sequence[Any],
     old_texts: Sequence[str],
     new_texts: Sequence[str],
+    budget: _Budget,
 ) -> Iterable[tuple[str, int | None, int | None]]:
     """("equal" | "insert" | "delete" | "change", old index, new index) for
-    two sequences: kept runs from difflib, replaced blocks paired by `_pair`."""
-    matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
+    two sequences: kept runs from `_runs`, replaced blocks paired by `_pair`."""
+    for equal, i1, i2, j1, j2 in _blocks(old_keys, new_keys, budget.deadline):
+        if equal:
             for offset in range(i2 - i1):
                 yield "equal", i1 + offset, j1 + offset
             continue
-        pairs = _pair(old_texts[i1:i2], new_texts[j1:j2])
+        pairs = _pair(old_texts[i1:i2], new_texts[j1:j2], budget)
         i, j = i1, j1
         for pi, pj in [*pairs, (i2 - i1, j2 - j1)]:
             # Removed items before added ones, then the pair itself.
@@ -287,16 +497,22 @@ def _align(
             i, j = i1 + pi + 1, j1 + pj + 1
 
 
-def diff_items(old: list[str], new: list[str]) -> list[ItemChange]:
-    """Item-level diff of two bullet lists; a rewritten bullet is a "change"
-    with the word diff of the two texts."""
+def _items(old: list[str], new: list[str], budget: _Budget) -> list[ItemChange]:
     changes = []
-    for op, i, j in _align(old, new, old, new):
+    for op, i, j in _align(old, new, old, new, budget):
         old_item = old[i] if i is not None else None
         new_item = new[j] if j is not None else None
-        words = diff_words(old_item or "", new_item or "") if op == "change" else []
+        words = budget.words(old_item or "", new_item or "") if op == "change" else []
         changes.append(ItemChange(op, old_item, new_item, words))
     return changes
+
+
+def diff_items(
+    old: list[str], new: list[str], *, deadline: float | None = None
+) -> list[ItemChange]:
+    """Item-level diff of two bullet lists; a rewritten bullet is a "change"
+    with the word diff of the two texts (`deadline` as for `diff_words`)."""
+    return _items(old, new, _Budget(deadline))
 
 
 # Rows -------------------------------------------------------------------------
@@ -319,11 +535,14 @@ def _cell_value(value: Any) -> Any:
 
 
 def _row_change(
-    old: dict[str, Any] | None, new: dict[str, Any] | None, columns: tuple[str, ...]
+    old: dict[str, Any] | None,
+    new: dict[str, Any] | None,
+    columns: tuple[str, ...],
+    budget: _Budget,
 ) -> RowChange:
     old_row, new_row = old or {}, new or {}
     fields = {
-        column: diff_words(
+        column: budget.words(
             _cell_text(old_row.get(column)), _cell_text(new_row.get(column))
         )
         for column in columns
@@ -342,19 +561,13 @@ def _columns(rows: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(key for row in rows for key in row))
 
 
-def diff_rows(
+def _rows(
     old: list[dict[str, Any]],
     new: list[dict[str, Any]],
-    key: str | None = None,
-    columns: Sequence[str] | None = None,
+    key: str | None,
+    columns: Sequence[str] | None,
+    budget: _Budget,
 ) -> list[RowChange]:
-    """Row-level diff of two tables. With `key`, rows with the same value of it
-    are the same row (notes by "number"), in key order. With `key=None`, rows
-    are matched by position, aligned like `diff_items` so that adding or
-    removing a leader does not turn every row below it into a "change".
-
-    `columns` limits which keys are compared (default: every key seen).
-    """
     cols = tuple(columns) if columns is not None else _columns([*old, *new])
 
     def project(row: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -373,55 +586,102 @@ def diff_rows(
         # appear in.
         with contextlib.suppress(TypeError):
             keys.sort()
-        return [_row_change(old_by_key.get(k), new_by_key.get(k), cols) for k in keys]
+        return [
+            _row_change(old_by_key.get(k), new_by_key.get(k), cols, budget)
+            for k in keys
+        ]
 
     return [
         _row_change(
-            old[i] if i is not None else None, new[j] if j is not None else None, cols
+            old[i] if i is not None else None,
+            new[j] if j is not None else None,
+            cols,
+            budget,
         )
         for _, i, j in _align(
             [project(row) for row in old],
             [project(row) for row in new],
             [text(row) for row in old],
             [text(row) for row in new],
+            budget,
         )
     ]
+
+
+def diff_rows(
+    old: list[dict[str, Any]],
+    new: list[dict[str, Any]],
+    key: str | None = None,
+    columns: Sequence[str] | None = None,
+    *,
+    deadline: float | None = None,
+) -> list[RowChange]:
+    """Row-level diff of two tables. With `key`, rows with the same value of it
+    are the same row (notes by "number"), in key order. With `key=None`, rows
+    are matched by position, aligned like `diff_items` so that adding or
+    removing a leader does not turn every row below it into a "change".
+
+    `columns` limits which keys are compared (default: every key seen);
+    `deadline` as for `diff_words`.
+    """
+    return _rows(old, new, key, columns, _Budget(deadline))
 
 
 # Fields -------------------------------------------------------------------------
 
 
-def _text_diff(field: str, label: str, old: Any, new: Any) -> FieldDiff:
+def _text_diff(field: str, old: Any, new: Any, budget: _Budget) -> FieldDiff:
     old, new = old or "", new or ""
-    return FieldDiff(field, label, "text", old != new, segments=diff_words(old, new))
+    segments = budget.words(old, new)
+    return FieldDiff(
+        field, _label(field), "text", old != new, segments, notice=budget.notice
+    )
 
 
-def _list_diff(field: str, label: str, old: Any, new: Any) -> FieldDiff:
+def _list_diff(field: str, old: Any, new: Any, budget: _Budget) -> FieldDiff:
     old, new = list(old or []), list(new or [])
-    return FieldDiff(field, label, "list", old != new, items=diff_items(old, new))
+    items = _items(old, new, budget)
+    return FieldDiff(
+        field, _label(field), "list", old != new, items=items, notice=budget.notice
+    )
 
 
-def _rows_diff(field: str, label: str, old: Any, new: Any) -> FieldDiff:
+def _rows_diff(field: str, old: Any, new: Any, budget: _Budget) -> FieldDiff:
     columns, key = ROW_FIELDS[field]
-    rows = diff_rows(list(old or []), list(new or []), key=key, columns=columns)
+    rows = _rows(list(old or []), list(new or []), key, columns, budget)
     changed = any(row.op != "equal" for row in rows)
-    return FieldDiff(field, label, "rows", changed, rows=rows)
+    return FieldDiff(
+        field, _label(field), "rows", changed, rows=rows, notice=budget.notice
+    )
 
 
-_DIFFERS: dict[str, Callable[[str, str, Any, Any], FieldDiff]] = {
+def _label(field: str) -> str:
+    return FIELD_LABELS.get(field, field)
+
+
+_DIFFERS: dict[str, Callable[[str, Any, Any, _Budget], FieldDiff]] = {
     **dict.fromkeys(TEXT_FIELDS, _text_diff),
     **dict.fromkeys((*LIST_FIELDS, "tags"), _list_diff),
     **dict.fromkeys(ROW_FIELDS, _rows_diff),
 }
 
 
-def diff_field(field: str, old: Any, new: Any) -> FieldDiff:
-    """The diff of one field of `FIELDS`; None stands for an empty value."""
+def _field_diff(field: str, old: Any, new: Any, deadline: float) -> FieldDiff:
     try:
         differ = _DIFFERS[field]
     except KeyError:
         raise ValueError(f"{field!r} is not a profile field") from None
-    return differ(field, FIELD_LABELS.get(field, field), old, new)
+    return differ(field, old, new, _Budget(deadline))
+
+
+def diff_field(
+    field: str, old: Any, new: Any, *, deadline: float | None = None
+) -> FieldDiff:
+    """The diff of one field of `FIELDS`; None stands for an empty value.
+    It takes at most about `TIME_BUDGET` seconds, or until `deadline`."""
+    return _field_diff(
+        field, old, new, shared_deadline() if deadline is None else deadline
+    )
 
 
 def diff_values(
@@ -431,7 +691,10 @@ def diff_values(
 ) -> list[FieldDiff]:
     """One `FieldDiff` per field: the given `fields` in their order, else every
     field of `FIELDS` present in either dict, in reading order. A field missing
-    from one side counts as empty there."""
+    from one side counts as empty there. All fields share one `TIME_BUDGET`."""
     if fields is None:
         fields = [field for field in FIELDS if field in old or field in new]
-    return [diff_field(field, old.get(field), new.get(field)) for field in fields]
+    deadline = shared_deadline()
+    return [
+        _field_diff(field, old.get(field), new.get(field), deadline) for field in fields
+    ]

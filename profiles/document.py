@@ -8,7 +8,10 @@ notes at the end. What a note says about its sources belongs to
 `sources.citations.parse_note`; this module only hands it each note's text.
 
 `parse` reports every problem as a `DocumentError` naming the line, because the
-import command is all or nothing per file and a person has to find the fault.
+import command is all or nothing per file and a person has to find the fault;
+that includes a document past its `DocumentLimits` (sizes, counts, note
+numbers) and text holding a control character, which no field may hold.
+Every pattern here runs in time linear in the line it reads.
 """
 
 import difflib
@@ -16,16 +19,25 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from profiles.sections import SECTIONS, SECTIONS_BY_HEADING, Section, SectionKind
+from profiles.sections import (
+    SECTIONS,
+    SECTIONS_BY_FIELD,
+    SECTIONS_BY_HEADING,
+    Section,
+    SectionKind,
+)
 from sources.citations import SourceEntry, parse_note
 
 __all__ = [
     "FOOTNOTE_MARK_RE",
+    "MARK_DIGITS",
     "DocumentError",
+    "DocumentLimits",
     "LeaderEntry",
     "NoteEntry",
     "ProfileDocument",
     "footnote_numbers",
+    "mark_label",
     "parse",
     "render",
     "superscript",
@@ -61,6 +73,21 @@ class ProfileDocument:
     notes: tuple[NoteEntry, ...] = ()
 
 
+@dataclass(frozen=True)
+class DocumentLimits:
+    """The bounds `parse` holds a document to. The defaults are those of
+    `profiles.limits`; the importer passes the configured ones."""
+
+    name_chars: int = 200
+    english_name_chars: int = 200
+    leader_name_chars: int = 300
+    field_chars: int = 100_000  # a text field, a section, one leader, one note
+    list_items: int = 1_000
+    leaders: int = 500
+    notes: int = 2_000
+    note_number: int = 100_000
+
+
 class DocumentError(ValueError):
     """A document that cannot be read; `line` is 1-based, 0 for the whole text."""
 
@@ -82,14 +109,40 @@ _TO_SUPERSCRIPT = str.maketrans("0123456789", _SUPERSCRIPT_DIGITS)
 
 FOOTNOTE_MARK_RE = re.compile(f"[{_SUPERSCRIPT_DIGITS}]+")
 
+#: C0 and C1 control characters but tab, line feed and carriage return: no
+#: field may hold them (PostgreSQL refuses NUL; the others are invisible).
+CONTROL_CHARACTER_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+#: A mark longer than this many digits reads as `10 ** MARK_DIGITS`: no note
+#: has such a number, and reading thousands of digits as one costs time
+#: (Python refuses past 4,300).
+MARK_DIGITS = 18
+
+
+def _number(digits: str) -> int:
+    """Digits, plain or superscript, as a number; see `MARK_DIGITS`."""
+    if len(digits) > MARK_DIGITS:
+        return 10**MARK_DIGITS
+    return int(digits.translate(_FROM_SUPERSCRIPT))
+
 
 def footnote_numbers(text: str) -> list[int]:
     """The note numbers marked in `text`, in order, repeats included.
 
-    A run of superscript digits is one mark: "¹²" is footnote 12.
+    A run of superscript digits is one mark: "¹²" is footnote 12. A mark of
+    more than `MARK_DIGITS` digits counts as `10 ** MARK_DIGITS`.
     """
-    marks = FOOTNOTE_MARK_RE.findall(text)
-    return [int(mark.translate(_FROM_SUPERSCRIPT)) for mark in marks]
+    return [_number(mark) for mark in FOOTNOTE_MARK_RE.findall(text)]
+
+
+def mark_label(mark: str) -> str:
+    """A footnote mark as a message names it: its number in plain digits, or
+    its first digits and its length when it is too long to read."""
+    digits = mark.translate(_FROM_SUPERSCRIPT)
+    if len(digits) > 20:
+        return f"{digits[:20]}… ({len(digits):,} digits)"
+    return digits
 
 
 def superscript(n: int) -> str:
@@ -101,7 +154,7 @@ def superscript(n: int) -> str:
 
 # Line shapes ----------------------------------------------------------------
 
-_TITLE_RE = re.compile(r"(?P<name>.*?\w.*?)\s*\((?P<english>[^()]+)\)")
+_WORD_CHAR_RE = re.compile(r"\w")
 
 # Header keys are matched case-insensitively with their spaces collapsed; the
 # singular and "alternate" spellings are common enough in hand-typed files.
@@ -116,6 +169,12 @@ _HEADER_KEYS = {
     "tag": "tags",
 }
 _HEADER_LABELS = "Logo, Flag Text, Alternative names, Tags"
+_HEADER_NAMES = {
+    "logo_description": "Logo",
+    "flag_text": "Flag Text",
+    "alternative_names": "Alternative names",
+    "tags": "Tags",
+}
 _HEADER_RE = re.compile(r"(?P<key>[A-Za-z][A-Za-z ]{0,40}?)\s*:(?P<value>.*)")
 
 _NOTES_HEADINGS = frozenset({"NOTES", "ENDNOTES", "FOOTNOTES"})
@@ -126,13 +185,27 @@ _NOTE_RE = re.compile(r"(?P<number>\d+)\.(?:\s+(?P<text>.*))?")
 # An upper-case line of words, possibly with a colon: how a heading looks.
 _HEADING_SHAPE_RE = re.compile(r"[^\W\d_][\w &'’,/()-]*:?")
 
+# Possessive `*+` and no `\s*` before the "(": a long run of spaces must not
+# be tried every way (the name is stripped afterwards).
 _AKA_RE = re.compile(
-    r"(?P<name>.+?)\s*\(\s*(?:aka\b|a\.k\.a\.?|also\s+known\s+as\b)[\s:]*"
+    r"(?P<name>.+?)\(\s*+(?:aka\b|a\.k\.a\.?|also\s+known\s+as\b)[\s:]*+"
     r"(?P<aliases>[^()]*)\)(?P<role>.*)",
     re.IGNORECASE,
 )
 _ROLE_VERB_RE = re.compile(r"\s(?:is|was)\s")
 _ALIAS_SPLIT_RE = re.compile(r"[,;]")
+
+
+def _split_title(line: str) -> tuple[str, str]:
+    """The name and English gloss of the title line "Name (Gloss)": the gloss
+    is the last parenthesised group, ending the line, with no parenthesis in
+    it; the name before it has a letter or digit. Otherwise all is the name."""
+    start = line.rfind("(")
+    if line.endswith(")") and start != -1:
+        name, english = line[:start].rstrip(), line[start + 1 : -1]
+        if english and ")" not in english and _WORD_CHAR_RE.search(name):
+            return name, english.strip()
+    return line, ""
 
 
 def _known_heading(line: str) -> str | None:
@@ -157,7 +230,8 @@ def _looks_like_heading(line: str) -> bool:
 def _unknown_heading_error(line: str, number: int) -> DocumentError:
     headings = [*SECTIONS_BY_HEADING, "NOTES"]
     wanted = " ".join(line.rstrip(":").split()).upper()
-    close = difflib.get_close_matches(wanted, headings, n=1)
+    # No heading is long: a long line is no near miss, and comparing it costs.
+    close = difflib.get_close_matches(wanted, headings, n=1) if len(wanted) < 80 else []
     hint = f" (did you mean {close[0]}?)" if close else ""
     return DocumentError(f"unknown section heading {_quote(line)}{hint}", number)
 
@@ -196,6 +270,13 @@ def _leader(text: str) -> LeaderEntry:
 # Parsing ----------------------------------------------------------------------
 
 
+def _refuse_long(what: str, length: int, most: int, line: int) -> None:
+    if length > most:
+        raise DocumentError(
+            f"{what} is {length:,} characters long; the most is {most:,}", line
+        )
+
+
 @dataclass
 class _Note:
     number: int
@@ -206,8 +287,11 @@ class _Note:
 class _Parser:
     """One pass over the lines; each method handles one kind of line."""
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], limits: DocumentLimits) -> None:
         self.lines = lines
+        self.limits = limits
+        self.title_line = 0
+        self.item_lines: dict[str, list[int]] = {}
         self.header: dict[str, str] = {}
         self.header_lines: dict[str, int] = {}
         self.section: Section | None = None
@@ -218,7 +302,7 @@ class _Parser:
         self.notes: list[_Note] = []
         self.notes_line = 0
         self.note_open = False
-        self.marks: list[tuple[int, int]] = []  # (footnote number, line)
+        self.marks: list[tuple[str, int]] = []  # (footnote mark, line)
 
     def run(self) -> ProfileDocument:
         body = enumerate(self.lines, start=1)
@@ -250,11 +334,9 @@ class _Parser:
                     f"found {_quote(line)}",
                     number,
                 )
-            self.marks.extend((n, number) for n in footnote_numbers(line))
-            match = _TITLE_RE.fullmatch(line)
-            if match:
-                return match["name"], match["english"].strip()
-            return line, ""
+            self.marks.extend((mark, number) for mark in FOOTNOTE_MARK_RE.findall(line))
+            self.title_line = number
+            return _split_title(line)
         raise DocumentError("the document is empty")
 
     def _content_line(self, line: str, number: int) -> None:
@@ -270,7 +352,7 @@ class _Parser:
             self.notes_line = number
             self._note_line(line, number)
             return
-        self.marks.extend((n, number) for n in footnote_numbers(line))
+        self.marks.extend((mark, number) for mark in FOOTNOTE_MARK_RE.findall(line))
         if self.section is None:
             self._header_line(line, number)
         elif self.section.kind == SectionKind.PROSE:
@@ -330,6 +412,7 @@ class _Parser:
         # A lone dash carries nothing; dropping it loses nothing.
         if text:
             self.items.setdefault(section.field, []).append(text)
+            self.item_lines.setdefault(section.field, []).append(number)
 
     def _prose_line(self, section: Section, line: str, number: int) -> None:
         if self.open_paragraph is None:
@@ -358,8 +441,8 @@ class _Parser:
         match = _NOTE_RE.fullmatch(line)
         # Within a paragraph a numbered line starts a note only if it is the
         # next one, so that a wrapped "2017. (https://…)" stays in its note.
-        if match and (not self.note_open or int(match["number"]) == expected):
-            self._start_note(int(match["number"]), match["text"] or "", number)
+        if match and (not self.note_open or _number(match["number"]) == expected):
+            self._start_note(match["number"], match["text"] or "", number)
         elif self.note_open:
             self.notes[-1].parts.append(line)
         else:
@@ -369,8 +452,19 @@ class _Parser:
                 number,
             )
 
-    def _start_note(self, note_number: int, text: str, number: int) -> None:
+    def _start_note(self, digits: str, text: str, number: int) -> None:
         expected = len(self.notes) + 1
+        note_number = _number(digits)
+        if not 1 <= note_number <= self.limits.note_number:
+            raise DocumentError(
+                f"note number {mark_label(digits)} is out of range "
+                f"(1 to {self.limits.note_number:,})",
+                number,
+            )
+        if expected > self.limits.notes:
+            raise DocumentError(
+                f"more than {self.limits.notes:,} notes; that is the most", number
+            )
         if note_number != expected:
             first = next((n.line for n in self.notes if n.number == note_number), 0)
             if first:
@@ -399,12 +493,82 @@ class _Parser:
             entries.append(NoteEntry(note.number, text, commentary, tuple(sources)))
         return tuple(entries)
 
+    def _check_limits(self, name: str, english_name: str) -> None:
+        """Raises `DocumentError` at the first line past `self.limits`."""
+        limits = self.limits
+        _refuse_long("the name", len(name), limits.name_chars, self.title_line)
+        _refuse_long(
+            "the English name",
+            len(english_name),
+            limits.english_name_chars,
+            self.title_line,
+        )
+        for key, value in self.header.items():
+            label, line = _HEADER_NAMES[key], self.header_lines[key]
+            _refuse_long(label, len(value), limits.field_chars, line)
+            if key in ("alternative_names", "tags"):
+                count = len(_split_list(value, "," if key == "tags" else ";"))
+                if count > limits.list_items:
+                    raise DocumentError(
+                        f"{label}: {count:,} items; the most is {limits.list_items:,}",
+                        line,
+                    )
+        for field_name, items in self.items.items():
+            self._check_bullets(field_name, items, self.item_lines[field_name])
+        for field_name, paragraphs in self.paragraphs.items():
+            # Lines are joined by " " and paragraphs by "\n\n".
+            length = sum(len(line) + 1 for lines in paragraphs for line in lines)
+            length += len(paragraphs) - 2
+            heading = SECTIONS_BY_FIELD[field_name].heading
+            line = self.section_lines[field_name]
+            _refuse_long(heading, length, limits.field_chars, line)
+        for note in self.notes:
+            length = sum(len(part) + 1 for part in note.parts) - 1
+            _refuse_long(f"note {note.number}", length, limits.field_chars, note.line)
+        for mark, line in self.marks:
+            if footnote_numbers(mark)[0] > limits.note_number:
+                raise DocumentError(
+                    f"footnote {mark_label(mark)} is out of range: notes are "
+                    f"numbered 1 to {limits.note_number:,}",
+                    line,
+                )
+
+    def _check_bullets(
+        self, field_name: str, items: list[str], lines: list[int]
+    ) -> None:
+        """A bullet section's count and size, each leader's name and size."""
+        limits = self.limits
+        heading = SECTIONS_BY_FIELD[field_name].heading
+        most = limits.leaders if field_name == "leaders" else limits.list_items
+        if len(items) > most:
+            raise DocumentError(
+                f"{heading} has more than {most:,} bullets; that is the most",
+                lines[most],
+            )
+        if field_name == "leaders":
+            for item, line in zip(items, lines, strict=True):
+                name = _leader(item).name
+                what = "this leader's name"
+                _refuse_long(what, len(name), limits.leader_name_chars, line)
+                _refuse_long("this leader", len(item), limits.field_chars, line)
+            return
+        length = -1  # the items joined by "\n"
+        for item, line in zip(items, lines, strict=True):
+            length += len(item) + 1
+            if length > limits.field_chars:
+                raise DocumentError(
+                    f"{heading} is more than {limits.field_chars:,} characters "
+                    "long; that is the most",
+                    line,
+                )
+
     def _document(self, name: str, english_name: str) -> ProfileDocument:
+        self._check_limits(name, english_name)
         notes = self._note_entries()
         known = {note.number for note in notes}
         for mark, number in self.marks:
-            if mark not in known:
-                raise DocumentError(f"footnote {mark} has no note", number)
+            if footnote_numbers(mark)[0] not in known:
+                raise DocumentError(f"footnote {mark_label(mark)} has no note", number)
         leaders = tuple(_leader(text) for text in self.items.pop("leaders", []))
         header = self.header
         return ProfileDocument(
@@ -424,14 +588,22 @@ class _Parser:
         )
 
 
-def parse(text: str) -> ProfileDocument:
-    """Read a profile document; raise `DocumentError` naming the faulty line."""
+def parse(text: str, *, limits: DocumentLimits | None = None) -> ProfileDocument:
+    """Read a profile document; raise `DocumentError` naming the faulty line,
+    also for a document past `limits` (default: `DocumentLimits()`)."""
     if "\x00" in text:
         raise DocumentError("this looks like a binary file, not a profile document")
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise DocumentError("the document is empty")
-    return _Parser(text.split("\n")).run()
+    control = CONTROL_CHARACTER_RE.search(text)
+    if control:
+        raise DocumentError(
+            f"remove the control character U+{ord(control.group()):04X}: "
+            "text cannot hold it",
+            text.count("\n", 0, control.start()) + 1,
+        )
+    return _Parser(text.split("\n"), limits or DocumentLimits()).run()
 
 
 # Rendering ---------------------------------------------------------------------

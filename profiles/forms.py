@@ -13,7 +13,7 @@ count of items, rows or sources, its numbers, and no control characters.
 
 import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from django import forms
@@ -23,7 +23,11 @@ from django.core.validators import (
     ProhibitNullCharactersValidator,
     URLValidator,
 )
-from django.forms.formsets import DELETION_FIELD_NAME, ORDERING_FIELD_NAME
+from django.forms.formsets import (
+    DELETION_FIELD_NAME,
+    ORDERING_FIELD_NAME,
+    TOTAL_FORM_COUNT,
+)
 
 from profiles import limits, workflow
 from profiles.models import Citation, Profile, split_lines
@@ -136,12 +140,13 @@ def _bound_text(value: str) -> None:
         )
 
 
-def bound_fields(form: forms.Form, *, maxlength: bool = True) -> None:
+def bound_fields(form: forms.Form, *, without_maxlength: Collection[str] = ()) -> None:
     """Holds every text field of `form` to `profiles.limits`: no control
     character (NUL included, in place of Django's own message for it alone);
     text without a `max_length` to the field size, which its widget also
-    gets as `maxlength` (unless not asked) so browsers stop there."""
-    for field in form.fields.values():
+    gets as `maxlength` (but the fields named `without_maxlength`) so
+    browsers stop there."""
+    for name, field in form.fields.items():
         if not isinstance(field, forms.CharField):
             continue
         field.validators = [
@@ -153,7 +158,7 @@ def bound_fields(form: forms.Form, *, maxlength: bool = True) -> None:
         if field.max_length is None:
             if not isinstance(field, ListField):
                 field.validators.append(_bound_text)
-            if maxlength and not field.widget.is_hidden:
+            if name not in without_maxlength and not field.widget.is_hidden:
                 field.widget.attrs["maxlength"] = str(limits.limit("field_chars"))
 
 
@@ -359,6 +364,17 @@ class _RowFormSet(forms.BaseFormSet):
         self.error_messages["too_many_forms"] = (
             f"There can be at most %(num)d {self.noun}: remove some."
         )
+
+    def total_form_count(self) -> int:
+        total = super().total_form_count()
+        if self.is_bound and self.management_form.cleaned_data[TOTAL_FORM_COUNT] > (
+            self.max_num
+        ):
+            # Refused whatever the rows hold: no more rows than the page had
+            # are built and shown again, so that claiming thousands costs no
+            # more than the page itself.
+            return min(total, len(self.initial or []) + self.extra)
+        return total
 
     def add_fields(self, form, index):
         super().add_fields(form, index)

@@ -1,5 +1,11 @@
 """Turning profile documents (plain text or the project's JSON) into change
-requests, through the workflow. Used by `import_profiles` and `load_demo`."""
+requests, through the workflow. Used by `import_profiles` and `load_demo`.
+
+A file is checked whole before anything is written: its size, its encoding,
+its layout or JSON shape, and every bound of `profiles.limits` (names as long
+as their columns, counts, field sizes, note numbers, no control characters).
+Whatever is wrong is one `ImportFailed` line naming the file (and the line of
+a text document), never a traceback."""
 
 import json
 from dataclasses import dataclass
@@ -10,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from profiles import workflow
+from profiles import limits, workflow
 from profiles.document import DocumentError, footnote_numbers, parse
 from profiles.models import ChangeRequest, Profile
 from profiles.serializers import FIELDS, InvalidValues, document_values, json_values
@@ -37,11 +43,18 @@ class ImportResult:
 def read_documents(path: Path) -> list[dict[str, Any]]:
     """The change-request values of every profile in one file, checked.
 
-    Raises `ImportFailed` naming the file and line for an empty, binary or
-    non-UTF-8 file and for any mistake the document parser or JSON check finds.
+    Raises `ImportFailed` naming the file and line for an empty, binary,
+    non-UTF-8 or too large file, for any mistake the document parser or JSON
+    check finds, and for values past `profiles.limits`.
     """
     name = str(path)
+    most = limits.limit("import_bytes")
     try:
+        size = path.stat().st_size
+        if size > most:
+            raise ImportFailed(
+                name, None, f"the file is {size:,} bytes; the most is {most:,}"
+            )
         data = path.read_bytes()
     except OSError as error:
         raise ImportFailed(name, None, f"cannot read: {error.strerror}") from error
@@ -60,27 +73,83 @@ def read_documents(path: Path) -> list[dict[str, Any]]:
     if path.suffix.lower() == ".json" or text.lstrip().startswith(("{", "[")):
         return _json_documents(name, text)
     try:
-        return [document_values(parse(text))]
+        values = document_values(parse(text, limits=limits.document_limits()))
     except DocumentError as error:
         raise ImportFailed(name, error.line, error.message) from error
+    _check_limits(name, values, "")
+    return [values]
+
+
+class _LongNumber(ValueError):
+    """A JSON number too long to be any value of a profile."""
+
+
+def _json_int(digits: str) -> int:
+    # Python refuses to read integers past 4,300 digits, with a message about
+    # its own settings; no number of a profile has more than ten.
+    if len(digits.lstrip("-")) > 18:
+        raise _LongNumber(f"a number of {len(digits):,} digits is too long")
+    return int(digits)
+
+
+def _json_depth(data: Any) -> int:
+    """How many arrays and objects deep `data` nests, counted level by level
+    (no recursion), stopping one level past the bound."""
+    depth, level = 0, [data]
+    most = limits.limit("json_depth")
+    while depth <= most:
+        level = [item for item in level if isinstance(item, dict | list)]
+        if not level:
+            break
+        depth += 1
+        level = [
+            child
+            for item in level
+            for child in (item.values() if isinstance(item, dict) else item)
+        ]
+    return depth
 
 
 def _json_documents(name: str, text: str) -> list[dict[str, Any]]:
+    most = limits.limit("json_depth")
+    too_deep = f"JSON nested more than {most} levels deep; a profile needs 5"
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=_json_int)
     except json.JSONDecodeError as error:
         raise ImportFailed(name, error.lineno, f"invalid JSON: {error.msg}") from error
+    except _LongNumber as error:
+        raise ImportFailed(name, None, f"invalid JSON: {error}") from error
+    except RecursionError as error:
+        raise ImportFailed(name, None, too_deep) from error
+    if _json_depth(data) > most:
+        raise ImportFailed(name, None, too_deep)
     items = data if isinstance(data, list) else [data]
     documents = []
     for index, item in enumerate(items):
+        where = f"profile {index + 1}, " if isinstance(data, list) else ""
         try:
             values = json_values(item)
         except InvalidValues as error:
-            where = f"profile {index + 1}, " if isinstance(data, list) else ""
             raise ImportFailed(name, None, f"{where}{error}") from error
-        values["slug"] = item.get("slug", "") if isinstance(item, dict) else ""
+        slug = item.get("slug", "")
+        if not isinstance(slug, str):
+            raise ImportFailed(name, None, f"{where}slug: must be text")
+        _check_limits(name, values, where, slug=slug)
+        values["slug"] = slug
         documents.append(values)
     return documents
+
+
+def _check_limits(
+    name: str, values: dict[str, Any], where: str, *, slug: str = ""
+) -> None:
+    """Raises `ImportFailed` for the first field past `profiles.limits`."""
+    code = limits.control_character(slug)
+    if code:
+        message = limits.control_character_message(code)
+        raise ImportFailed(name, None, f"{where}slug: {message}")
+    for field, messages in limits.limit_errors(values).items():
+        raise ImportFailed(name, None, f"{where}{field}: {messages[0]}")
 
 
 def import_file(
@@ -99,14 +168,20 @@ def import_file(
             try:
                 results.append(_import_values(str(path), values, publish=publish))
             except ValidationError as error:
-                messages = "; ".join(
-                    f"{field}: {' '.join(errors)}"
-                    for field, errors in error.message_dict.items()
-                )
-                raise ImportFailed(str(path), None, messages) from error
+                raise ImportFailed(str(path), None, _messages(error)) from error
+            except workflow.WorkflowError as error:
+                raise ImportFailed(str(path), None, str(error)) from error
         if dry_run:
             transaction.set_rollback(True)
     return results
+
+
+def _messages(error: ValidationError) -> str:
+    if not hasattr(error, "error_dict"):
+        return " ".join(error.messages)
+    return "; ".join(
+        f"{field}: {' '.join(errors)}" for field, errors in error.message_dict.items()
+    )
 
 
 def _import_values(path: str, values: dict[str, Any], *, publish: bool) -> ImportResult:

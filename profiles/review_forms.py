@@ -1,7 +1,11 @@
 """The reviewer's decision form: one set of controls per proposed field and a
 comment for the author. It cleans what the reviewer chose into the
 `workflow.FieldDecision`s that `workflow.approve` takes, and places the
-workflow's errors next to the controls they are about; it never publishes."""
+workflow's errors next to the controls they are about; it never publishes.
+
+An edited value to publish is held to `profiles.limits` beside its textarea
+(size, items, name length, footnote numbers), and no text may hold a control
+character."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,6 +15,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BoundField
 
+from profiles import limits
+from profiles.forms import bound_fields
 from profiles.models import ProposedChange, split_lines
 from profiles.serializers import FIELD_LABELS, LIST_FIELDS, TEXT_FIELDS
 from profiles.workflow import Conflict, FieldDecision
@@ -75,6 +81,28 @@ class ReviewForm(forms.Form):
         self.conflicts = set(conflicts)
         for change in self.changes:
             self._add_controls(change)
+        # An edited list is bounded by its items (checked in `clean`), which a
+        # maxlength on its text would not say.
+        bound_fields(
+            self,
+            without_maxlength=[
+                f"{change.field}-edited"
+                for change in self.changes
+                if change.field not in TEXT_FIELDS
+            ],
+        )
+
+    def clean(self):
+        data = super().clean()
+        for change in self.changes:
+            name = change.field
+            if data.get(f"{name}-resolution") != EDITED:
+                continue
+            value = edited_value(name, data.get(f"{name}-edited", ""))
+            for messages in limits.limit_errors({name: value}).values():
+                for message in messages:
+                    self.add_error(f"{name}-edited", message)
+        return data
 
     def _add_controls(self, change: ProposedChange) -> None:
         name, label = change.field, FIELD_LABELS[change.field]

@@ -12,6 +12,11 @@ full-text search with its own highlighting.
 `QUERIES_PER_SEARCH`), and returns at most `GROUP_SIZE` results per group
 with the group's full count. Every piece of text it returns is escaped, with
 the matched part in `<mark>`.
+
+PostgreSQL refuses a text-search vector over 1 MB, and that refusal would
+fail every search, not just the large profile's: its full-text search reads
+the first `SEARCH_TEXT_CHARS` characters of a profile's sections in reading
+order (sixteen times the seed profile), a size whose vector always fits.
 """
 
 import re
@@ -28,11 +33,12 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    TextField,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import Lower, RowNumber
+from django.db.models.functions import Concat, Left, Lower, RowNumber
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -60,6 +66,11 @@ SOURCE_FIELDS = ("authors", "title", "publication")
 #: PostgreSQL text-search configuration: the profiles are written in English.
 SEARCH_CONFIG = "english"
 SNIPPET_RADIUS = 90
+#: How much of a profile's sections PostgreSQL's full-text search reads. A
+#: vector takes at most about 10 bytes per character of text (measured worst
+#: case: two-letter hyphenated words of 4-byte letters, 9.7), so 80,000
+#: characters stay under PostgreSQL's limit of 1,048,575 bytes.
+SEARCH_TEXT_CHARS = 80_000
 #: What a result shows of a profile.
 _PROFILE_FIELDS = ("name", "slug", "english_name")
 _ROW_FIELDS = ("profile", "kind", "leader_position", "text", "word", "key")
@@ -457,11 +468,15 @@ def _mentions_postgresql(query: str) -> Group:
     )
 
     terms = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-    vector = SearchVector(*TEXT_FIELDS, config=SEARCH_CONFIG)
+    sections = Concat(
+        *(part for name in TEXT_FIELDS for part in (name, Value(" "))),
+        output_field=TextField(),
+    )
+    vector = SearchVector(Left(sections, SEARCH_TEXT_CHARS), config=SEARCH_CONFIG)
     found = Profile.objects.published().annotate(document=vector).filter(document=terms)
     headlines = {
         f"headline_{name}": SearchHeadline(
-            name,
+            Left(name, SEARCH_TEXT_CHARS),
             terms,
             config=SEARCH_CONFIG,
             start_sel=_START,

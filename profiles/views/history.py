@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.dateparse import parse_datetime
 
-from profiles import diff, queries
+from profiles import diff, limits, queries
 from profiles.models import Citation, Leader, Profile, join_lines
 from profiles.sections import FIELD_LABELS, FIELDS
 from profiles.serializers import LIST_FIELDS, TEXT_FIELDS, json_values
@@ -70,9 +70,12 @@ def _version_number(request, name: str, default: int) -> int:
     if not raw:
         return default
     try:
-        return int(raw)
+        number = int(raw)
     except ValueError as error:
         raise Http404(f"“{raw}” is not a version number.") from error
+    if not 1 <= number <= limits.DATABASE_INT_MAX:
+        raise Http404(f"There is no version {number}.")
+    return number
 
 
 def compare(request, slug: str):
@@ -117,6 +120,7 @@ def field_history(request, slug: str, field: str):
     end = page.end_index()
     older = [*changes[1:], *queries.field_changes(profile, field)[end : end + 1]]
     entries = []
+    deadline = diff.shared_deadline()
     for index, change in enumerate(changes):
         previous = older[index] if index < len(older) else None
         entries.append(
@@ -127,6 +131,7 @@ def field_history(request, slug: str, field: str):
                     field,
                     previous.published if previous else None,
                     change.published,
+                    deadline=deadline,
                 ),
             )
         )

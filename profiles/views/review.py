@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from profiles import queries, roles, workflow
-from profiles.diff import FieldDiff, diff_field
+from profiles.diff import FieldDiff, diff_field, shared_deadline
 from profiles.models import ChangeRequest, Profile, ProposedChange
 from profiles.review_forms import FieldControls, ReviewForm
 from profiles.serializers import FIELD_LABELS, TEXT_FIELDS, profile_values
@@ -196,6 +196,7 @@ def _render_detail(
         else {}
     )
     sections = []
+    deadline = shared_deadline()
     for change in change_request.changes.all():
         name = change.field
         conflict = ()
@@ -216,7 +217,9 @@ def _render_detail(
             ChangeSection(
                 change=change,
                 label=FIELD_LABELS[name],
-                diff=diff_field(name, compared.get(name), change.value),
+                diff=diff_field(
+                    name, compared.get(name), change.value, deadline=deadline
+                ),
                 conflict=conflict,
                 published_instead=(
                     shown_value(name, change.published_value)

@@ -4,10 +4,12 @@ segments and HTML out."""
 
 import itertools
 import re
+import time
 
 import pytest
 from django.template.loader import render_to_string
 
+from profiles import diff
 from profiles.diff import (
     FieldDiff,
     ItemChange,
@@ -493,3 +495,102 @@ def test_user_text_is_escaped(field, old, new):
     assert "<script" not in html
     assert "<b>" not in html
     assert "&lt;" in html
+
+
+# Bounded work ------------------------------------------------------------------
+
+
+def reads_back(segments: list[Segment], old: str, new: str) -> bool:
+    return "".join(s.text for s in segments if s.op != "insert") == old and (
+        "".join(s.text for s in segments if s.op != "delete") == new
+    )
+
+
+def test_a_text_too_large_for_words_is_compared_by_lines():
+    line = "The group fought near Aleppo in 2016 and again in 2017.\n"
+    old = line * 4000  # 224,000 characters: past MAX_WORD_DIFF_CHARS
+    new = line * 2000 + "A new line.\n" + line * 2000
+    assert len(old) > diff.MAX_WORD_DIFF_CHARS
+
+    result = diff_field("background", old, new)
+
+    assert result.notice == diff.BY_LINES
+    assert result.segments == [eq(line * 2000), ins("A new line.\n"), eq(line * 2000)]
+
+
+def test_a_text_too_large_for_lines_is_shown_whole():
+    old = "a\n" * (diff.MAX_LINE_DIFF_CHARS // 2 + 1)
+    new = old + "b"
+
+    result = diff_field("background", old, new)
+
+    assert result.notice == diff.WHOLE
+    assert result.segments == [dele(old), ins(new)]
+
+
+def test_past_the_deadline_a_change_is_shown_whole():
+    result = diff_field(
+        "background", "The group fought", "The armed group fought", deadline=0
+    )
+
+    assert result.notice == diff.ROUGH
+    assert result.segments == [dele("The group fought"), ins("The armed group fought")]
+    assert diff_words("same", "same", deadline=0) == [eq("same")]
+
+
+def test_the_deadline_is_shared_by_every_row_and_item():
+    rows = diff_rows(
+        [KHALID], [{**KHALID, "role": "Deputy"}], key=None, deadline=time.time() - 1
+    )
+    assert rows[0].fields == {"role": [dele("Commander"), ins("Deputy")]}
+    items = diff_items(["Kornet missiles"], ["Kornet anti-tank missiles"], deadline=0)
+    assert items[0].words == [
+        dele("Kornet missiles"),
+        ins("Kornet anti-tank missiles"),
+    ]
+
+
+def test_a_diff_cut_short_still_gives_back_both_texts():
+    # Unrelated texts: Myers' algorithm has the most to do, and stops when the
+    # time is up wherever it is.
+    old = " ".join(f"w{n}" for n in range(3000))
+    new = " ".join(f"v{n}" for n in range(3000))
+    for seconds in (0.0, 0.001, 0.01):
+        segments = diff_words(old, new, deadline=time.time() + seconds)
+        assert reads_back(segments, old, new)
+
+
+def test_an_unchanged_field_has_no_notice_even_when_large():
+    text = "x" * (diff.MAX_LINE_DIFF_CHARS + 1)
+
+    result = diff_field("background", text, text)
+
+    assert (result.changed, result.notice, result.segments) == (False, "", [eq(text)])
+
+
+def test_the_notice_is_shown_above_a_coarse_diff():
+    html = render(diff_field("background", "Old text", "New text", deadline=0))
+
+    assert re.search(
+        rf'<p class="diff-notice">{diff.ROUGH}</p>\s*<div class="diff-text" '
+        'dir="auto"><del><span class="visually-hidden" dir="ltr">deleted: </span>'
+        "Old text</del>",
+        html,
+    )
+    assert "diff-notice" not in render(diff_field("background", "Old", "New"))
+
+
+def test_long_repetitive_items_are_still_paired_by_likeness():
+    # Similarity reads the first few hundred characters of each item, by
+    # pairs of characters: difflib's ratio took a third of a second on each
+    # pair of such items.
+    old = ["r " * 5000, "s " * 5000]
+    new = ["r " * 4999 + "x", "t " * 10, "s " * 5000 + "y"]
+
+    changes = diff_items(old, new)
+
+    assert [(c.op, c.old, c.new) for c in changes] == [
+        ("change", old[0], new[0]),
+        ("insert", None, new[1]),
+        ("change", old[1], new[2]),
+    ]

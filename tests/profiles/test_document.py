@@ -10,11 +10,14 @@ import pytest
 
 from profiles.document import (
     FOOTNOTE_MARK_RE,
+    MARK_DIGITS,
     DocumentError,
+    DocumentLimits,
     LeaderEntry,
     NoteEntry,
     ProfileDocument,
     footnote_numbers,
+    mark_label,
     parse,
     render,
     superscript,
@@ -780,3 +783,215 @@ def test_render_then_parse_gives_back_the_document() -> None:
         (2, "Seen in photographs."),
     ]
     assert parsed.notes[0].sources == ()
+
+
+# Bounds ---------------------------------------------------------------------------
+
+SMALL = DocumentLimits(
+    name_chars=10,
+    english_name_chars=8,
+    leader_name_chars=12,
+    field_chars=40,
+    list_items=1,
+    leaders=1,
+    notes=1,
+    note_number=5,
+)
+
+BOUNDS = [
+    pytest.param(
+        lines("Saraya al-Nahr al-Kabir"),
+        1,
+        "the name is 23 characters long; the most is 10",
+        id="name",
+    ),
+    pytest.param(
+        lines("River (Companies)"),
+        1,
+        "the English name is 9 characters long; the most is 8",
+        id="english-name",
+    ),
+    pytest.param(
+        lines("River", "", "Logo: A blue fish over crossed oars and a river delta"),
+        3,
+        "Logo is 47 characters long; the most is 40",
+        id="header-value",
+    ),
+    pytest.param(
+        lines("River", "", "Tags: iraq, river"),
+        3,
+        "Tags: 2 items; the most is 1",
+        id="tags",
+    ),
+    pytest.param(
+        lines("River", "", "SIZE", "", "- A few", "- Many"),
+        6,
+        "SIZE has more than 1 bullets; that is the most",
+        id="bullets",
+    ),
+    pytest.param(
+        lines("River", "", "SIZE", "", "- " + "x" * 41),
+        5,
+        "SIZE is more than 40 characters long; that is the most",
+        id="section",
+    ),
+    pytest.param(
+        lines("River", "", "KEY LEADERS", "", "- Abu Nahr is the founder", "- Abu"),
+        6,
+        "KEY LEADERS has more than 1 bullets; that is the most",
+        id="leaders",
+    ),
+    pytest.param(
+        lines("River", "", "KEY LEADERS", "", "- Abu Nahr al-Kabir is the founder"),
+        5,
+        "this leader's name is 17 characters long; the most is 12",
+        id="leader-name",
+    ),
+    pytest.param(
+        lines("River", "", "BACKGROUND AND ANALYSIS", "", "x" * 30, "", "y" * 9),
+        3,
+        "BACKGROUND AND ANALYSIS is 41 characters long; the most is 40",
+        id="prose",
+    ),
+    pytest.param(
+        lines("River", "", "NOTES", "", "1. One.", "", "2. Two."),
+        7,
+        "more than 1 notes; that is the most",
+        id="notes",
+    ),
+    pytest.param(
+        lines("River", "", "NOTES", "", "1. " + "x" * 41),
+        5,
+        "note 1 is 41 characters long; the most is 40",
+        id="note-text",
+    ),
+    pytest.param(
+        lines("River", "", "SIZE", "", "- A few⁶"),
+        5,
+        "footnote 6 is out of range: notes are numbered 1 to 5",
+        id="footnote",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "message"), BOUNDS)
+def test_parse_refuses_a_document_past_its_limits(
+    text: str, line: int, message: str
+) -> None:
+    with pytest.raises(DocumentError) as caught:
+        parse(text, limits=SMALL)
+    assert (caught.value.line, caught.value.message) == (line, message)
+
+
+def test_the_default_limits_are_those_of_profiles_limits() -> None:
+    from profiles.limits import DEFAULTS, NAME_CHARS
+
+    assert DocumentLimits() == DocumentLimits(
+        name_chars=NAME_CHARS["name"],
+        english_name_chars=NAME_CHARS["english_name"],
+        leader_name_chars=NAME_CHARS["leader"],
+        field_chars=DEFAULTS["field_chars"],
+        list_items=DEFAULTS["list_items"],
+        leaders=DEFAULTS["leaders"],
+        notes=DEFAULTS["citations"],
+        note_number=DEFAULTS["note_number"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        pytest.param(
+            RIVER.replace("delta.²", "delta.²" + "³" * 5000),
+            21,
+            "footnote 23333333333333333333… (5,001 digits) is out of range: notes "
+            "are numbered 1 to 100,000",
+            id="mark-of-thousands-of-digits",
+        ),
+        pytest.param(
+            RIVER.replace("delta.²", "delta.²¹⁴⁷⁴⁸³⁶⁴⁸"),
+            21,
+            "footnote 2147483648 is out of range: notes are numbered 1 to 100,000",
+            id="mark-past-the-database-integer",
+        ),
+        pytest.param(
+            lines("River", "", "NOTES", "", "1. One.", "", f"{2**31}. Two."),
+            7,
+            "note number 2147483648 is out of range (1 to 100,000)",
+            id="note-past-the-database-integer",
+        ),
+        pytest.param(
+            lines("River", "", "NOTES", "", "1. One.", "", "9" * 5000 + ". Two."),
+            7,
+            "note number 99999999999999999999… (5,000 digits) is out of range "
+            "(1 to 100,000)",
+            id="note-of-thousands-of-digits",
+        ),
+        pytest.param(
+            RIVER.replace("delta.²", "delta.\x1b²"),
+            21,
+            "remove the control character U+001B: text cannot hold it",
+            id="control-character",
+        ),
+        pytest.param(
+            RIVER.replace("Announced in 2019", "Announced\x0c in 2019"),
+            9,
+            "remove the control character U+000C: text cannot hold it",
+            id="form-feed",
+        ),
+    ],
+)
+def test_parse_refuses_numbers_and_characters_no_field_holds(
+    text: str, line: int, message: str
+) -> None:
+    with pytest.raises(DocumentError) as caught:
+        parse(text)
+    assert (caught.value.line, caught.value.message) == (line, message)
+
+
+def test_footnote_numbers_cap_a_mark_too_long_to_be_a_note() -> None:
+    assert footnote_numbers("x" + "¹" * 18) == [111_111_111_111_111_111]
+    assert footnote_numbers("x" + "¹" * 19 + " y²") == [10**18, 2]
+    assert footnote_numbers("x" + "¹" * 5000) == [10**MARK_DIGITS]
+
+
+def test_mark_label_shortens_a_long_mark() -> None:
+    assert mark_label("¹²") == "12"
+    assert mark_label("¹" * 25) == "11111111111111111111… (25 digits)"
+
+
+@pytest.mark.parametrize(
+    ("line", "length"),
+    [
+        pytest.param("a(" * 50_000, 100_000, id="parentheses"),
+        pytest.param("a " * 50_000 + "(x)(", 100_004, id="gloss-then-parenthesis"),
+    ],
+)
+def test_a_long_title_line_is_read_in_one_pass(line: str, length: int) -> None:
+    # The title used to be matched by a pattern that tried every split of the
+    # line: a line of 100,000 characters took minutes. Read now, it is a name
+    # too long.
+    with pytest.raises(DocumentError) as caught:
+        parse(line)
+    assert (caught.value.line, caught.value.message) == (
+        1,
+        f"the name is {length:,} characters long; the most is 200",
+    )
+
+
+def test_spaces_before_the_gloss_are_read_in_one_pass() -> None:
+    document = parse("Name" + " " * 100_000 + "(Gloss)")
+
+    assert (document.name, document.english_name) == ("Name", "Gloss")
+
+
+def test_a_long_leader_line_is_read_in_one_pass() -> None:
+    # "Name (aka" followed by a long run of spaces made the leader pattern try
+    # every split of the run.
+    text = "Abu Nahr (aka" + " " * 50_000 + "("
+    with pytest.raises(DocumentError) as caught:
+        parse(lines("River", "", "KEY LEADERS", "", f"- {text}"))
+    assert (caught.value.line, caught.value.message) == (
+        5,
+        "this leader's name is 50,014 characters long; the most is 300",
+    )

@@ -771,3 +771,191 @@ def test_revert_needs_a_post(editor_client, version_two):
     url = reverse("profiles:revert", args=[version_two.slug])
 
     assert editor_client.get(url).status_code == 405
+
+
+# Bounds (profiles.limits) ------------------------------------------------------
+
+
+def post_edit(client, profile, changes: dict):
+    """Posts the edit form as the page fills it, with `changes` on top and a
+    new source cited for each changed field that names none."""
+    data = form_data(client.get(edit_url(profile)))
+    source = SourceFactory()
+    data.update(changes)
+    for name in changes:
+        if name in FIELDS and f"cite-{name}-sources" not in changes:
+            data[f"cite-{name}-sources"] = f"#{source.pk}"
+    data["summary"] = changes.get("summary", "Bounds")
+    return client.post(edit_url(profile), data)
+
+
+def field_errors(response, name: str) -> list[str]:
+    return list(response.context["edit"].form.errors.get(name, []))
+
+
+def test_a_name_over_200_characters_is_refused_beside_the_field(editor_client, profile):
+    response = post_edit(editor_client, profile, {"name": "N" * 201})
+
+    assert field_errors(response, "name") == [
+        "Ensure this value has at most 200 characters (it has 201)."
+    ]
+    assert ChangeRequest.objects.count() == 1
+
+
+def test_a_field_over_the_size_limit_is_refused_beside_the_field(
+    editor_client, profile
+):
+    response = post_edit(editor_client, profile, {"background": "x" * 100_001})
+
+    assert field_errors(response, "background") == [
+        "This field is 100,001 characters long; the most is 100,000."
+    ]
+    assert ChangeRequest.objects.count() == 1
+
+
+def test_a_list_over_the_size_limit_is_refused_beside_the_field(
+    editor_client, profile, settings
+):
+    settings.PROFILE_LIMITS = {"list_items": 2, "field_chars": 30}
+
+    response = post_edit(editor_client, profile, {"weapons": "Rifles\nMortars\nDrones"})
+    assert field_errors(response, "weapons") == ["3 items; the most is 2."]
+    response = post_edit(editor_client, profile, {"size": "a" * 20 + "\r\n" + "b" * 20})
+    assert field_errors(response, "size") == [
+        "This list is 41 characters long; the most is 30."
+    ]
+    assert ChangeRequest.objects.count() == 1
+
+
+def test_text_inputs_carry_the_size_limit_as_maxlength(editor_client, profile):
+    html = html_of(editor_client.get(edit_url(profile)))
+
+    assert re.search(r'<textarea name="background"[^>]* maxlength="100000"', html)
+    assert re.search(r'<textarea name="weapons"[^>]* maxlength="100000"', html)
+    assert re.search(r'<input type="text" name="name"[^>]* maxlength="200"', html)
+    assert re.search(
+        r'<input type="number" name="citations-0-number"[^>]* max="100000"', html
+    )
+
+
+@pytest.mark.parametrize(
+    ("character", "code"), [("\x00", "U+0000"), ("\x1b", "U+001B"), ("\x85", "U+0085")]
+)
+def test_a_control_character_is_refused_beside_the_field(
+    editor_client, profile, character, code
+):
+    response = post_edit(
+        editor_client,
+        profile,
+        {"background": f"Te{character}xt", "leaders-0-role": f"le{character}ads"},
+    )
+
+    message = f"Remove the control character {code}: text cannot hold it."
+    assert field_errors(response, "background") == [message]
+    assert response.context["edit"].leaders.forms[0].errors == {"role": [message]}
+    assert ChangeRequest.objects.count() == 1
+
+
+def test_a_note_number_past_the_limit_is_refused_beside_it(editor_client, profile):
+    response = post_edit(
+        editor_client,
+        profile,
+        {"citations-1-number": str(2**31), "citations-1-text": "Commentary."},
+    )
+
+    notes = response.context["edit"].notes
+    assert notes.forms[1].errors == {"number": ["Notes are numbered 1 to 100,000."]}
+    assert ChangeRequest.objects.count() == 1
+
+
+def test_a_footnote_mark_of_thousands_of_digits_is_refused_beside_the_field(
+    editor_client, profile
+):
+    mark = "¹" * 5000
+
+    response = post_edit(editor_client, profile, {"background": f"A fact.{mark}"})
+
+    assert field_errors(response, "background") == [
+        "Footnote 11111111111111111111… (5,000 digits) is out of range: notes "
+        "are numbered 1 to 100,000."
+    ]
+    assert ChangeRequest.objects.count() == 1
+
+
+def test_a_base_version_past_the_database_integer_is_refused(editor_client, profile):
+    response = post_edit(
+        editor_client, profile, {"english_name": "Brigade", "base_version": str(2**31)}
+    )
+
+    assert field_errors(response, "base_version") == [
+        "Ensure this value is less than or equal to 2147483647."
+    ]
+    assert ChangeRequest.objects.count() == 1
+
+
+def test_ten_thousand_rows_are_refused_without_building_them(editor_client, profile):
+    response = post_edit(
+        editor_client,
+        profile,
+        {"leaders-TOTAL_FORMS": "10000", "citations-TOTAL_FORMS": "10000"},
+    )
+
+    edit = response.context["edit"]
+    assert edit.leaders.non_form_errors() == [
+        "There can be at most 500 leaders: remove some."
+    ]
+    assert edit.notes.non_form_errors() == [
+        "There can be at most 2000 notes: remove some."
+    ]
+    # The rows the page had: the profile's one leader and note, two blank each.
+    assert (len(edit.leaders.forms), len(edit.notes.forms)) == (3, 3)
+    assert "Key leaders: There can be at most 500 leaders: remove some." in (
+        html_of(response)
+    )
+    assert ChangeRequest.objects.count() == 1
+
+
+def test_more_leaders_or_notes_than_the_limit_are_refused(
+    editor_client, profile, settings
+):
+    settings.PROFILE_LIMITS = {"leaders": 2, "citations": 1}
+
+    response = post_edit(
+        editor_client,
+        profile,
+        {
+            "leaders-TOTAL_FORMS": "3",
+            "leaders-1-name": "Second",
+            "leaders-2-name": "Third",
+            "citations-TOTAL_FORMS": "2",
+            "citations-1-number": "2",
+            "citations-1-text": "Commentary.",
+        },
+    )
+
+    edit = response.context["edit"]
+    assert edit.leaders.non_form_errors() == [
+        "There can be at most 2 leaders: remove some."
+    ]
+    assert edit.notes.non_form_errors() == [
+        "There can be at most 1 notes: remove some."
+    ]
+    assert ChangeRequest.objects.count() == 1
+
+
+def test_more_sources_for_one_field_than_the_limit_are_refused(
+    editor_client, profile, settings
+):
+    settings.PROFILE_LIMITS = {"sources": 2}
+    picked = "; ".join(f"#{SourceFactory().pk}" for _ in range(3))
+
+    response = post_edit(
+        editor_client,
+        profile,
+        {"english_name": "Brigade", "cite-english_name-sources": picked},
+    )
+
+    assert response.context["edit"].citations["english_name"].errors == {
+        "sources": ["3 sources for one change; the most is 2."]
+    }
+    assert ChangeRequest.objects.count() == 1

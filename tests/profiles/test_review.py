@@ -606,3 +606,107 @@ def test_conflicting_notes_cannot_be_edited_by_hand(client, editor, reviewer, pr
     assert "Keep the published value" in notes
     assert "edited" not in notes
     assert "1. Other note. (&lt;https://example.org/a&gt;)" in notes
+
+
+# Bounds (profiles.limits) --------------------------------------------------------
+
+
+def form_errors(response) -> dict[str, list[str]]:
+    return {
+        name: list(errors) for name, errors in response.context["form"].errors.items()
+    }
+
+
+def test_an_edited_value_with_a_huge_footnote_mark_is_refused_beside_it(
+    client, reviewer, profile, conflicting
+):
+    client.force_login(reviewer)
+
+    response = decide(
+        client,
+        conflicting,
+        **{"size-resolution": "edited", "size-edited": "About 500" + "¹" * 5000},
+    )
+
+    assert form_errors(response) == {
+        "size-edited": [
+            "Footnote 11111111111111111111… (5,000 digits) is out of range: notes "
+            "are numbered 1 to 100,000."
+        ]
+    }
+    profile.refresh_from_db()
+    assert (profile.version, profile.size) == (2, "Bigger")
+
+
+def test_an_edited_name_over_200_characters_is_refused_beside_it(
+    client, editor, reviewer, profile
+):
+    first = propose(profile, editor_user(), name="Renamed Brigade")
+    second = propose(profile, editor, name="Other Brigade")
+    workflow.approve(first, reviewer=reviewer)
+    client.force_login(reviewer)
+
+    response = decide(
+        client, second, **{"name-resolution": "edited", "name-edited": "N" * 201}
+    )
+
+    assert form_errors(response) == {
+        "name-edited": ["This name is 201 characters long; the most is 200."]
+    }
+    profile.refresh_from_db()
+    assert (profile.version, profile.name) == (2, "Renamed Brigade")
+
+
+@pytest.mark.parametrize(
+    ("character", "code"), [("\x00", "U+0000"), ("\x01", "U+0001")]
+)
+def test_a_control_character_in_the_decision_form_is_refused_beside_it(
+    client, reviewer, profile, conflicting, character, code
+):
+    client.force_login(reviewer)
+
+    response = decide(
+        client,
+        conflicting,
+        comment=f"Fi{character}ne",
+        **{"size-resolution": "edited", "size-edited": f"Ab{character}out 500"},
+    )
+
+    message = f"Remove the control character {code}: text cannot hold it."
+    assert form_errors(response) == {"comment": [message], "size-edited": [message]}
+    profile.refresh_from_db()
+    assert profile.version == 2
+
+
+def test_a_reason_over_the_size_limit_is_refused_beside_it(
+    client, editor, reviewer, profile
+):
+    change_request = propose(profile, editor, size=["Smaller"])
+    client.force_login(reviewer)
+
+    response = decide(
+        client,
+        change_request,
+        **{"size-decision": "reject", "size-reason": "x" * 100_001},
+    )
+
+    assert form_errors(response) == {
+        "size-reason": ["This field is 100,001 characters long; the most is 100,000."]
+    }
+    change_request.refresh_from_db()
+    assert change_request.status == ChangeRequest.Status.PENDING
+
+
+def test_the_decision_form_carries_the_size_limit_as_maxlength(
+    client, reviewer, conflicting
+):
+    client.force_login(reviewer)
+
+    html = html_of(client.get(detail_url(conflicting)))
+
+    assert re.search(r'<textarea name="comment"[^>]* maxlength="100000"', html)
+    assert re.search(
+        r'<input type="text" name="size-reason"[^>]* maxlength="100000"', html
+    )
+    # An edited list is bounded by its items, not by a length of its text.
+    assert not re.search(r'<textarea name="size-edited"[^>]* maxlength', html)

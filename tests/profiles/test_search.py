@@ -371,3 +371,36 @@ def test_query_count_does_not_grow_with_the_data(client):
         add(n)
 
     assert count() == one == search.QUERIES_PER_SEARCH
+
+
+# Large sections ---------------------------------------------------------------
+
+
+def dense_text(chars: int, *, start: int = 0) -> str:
+    """Text of distinct hyphenated two-letter words of 4-byte letters: about
+    ten bytes of PostgreSQL text-search vector per character, the most any
+    text was measured to take. Texts from distant `start`s share no word."""
+    letters = [chr(0x20000 + n) for n in range(400)]
+    pairs = [a + b for a in letters for b in letters]
+    words = [
+        f"{pairs[2 * n]}-{pairs[2 * n + 1]}"
+        for n in range(start, start + chars // 6 + 1)
+    ]
+    return " ".join(words)[:chars]
+
+
+def test_a_profile_with_sections_past_the_vector_limit_leaves_search_working(
+    client,
+):
+    # Two sections at the field limit: about 2 MB of vector, twice what
+    # PostgreSQL takes; before the vector read a bounded part of the text,
+    # every text search failed once this profile was published.
+    published("Small Brigade", background="It fought near Aleppo.")
+    published(
+        "Large Brigade",
+        connections_to_irgc="Zarqawi " + dense_text(99_000),
+        background=dense_text(99_000, start=20_000),
+    )
+
+    assert profile_names(results(client, "Aleppo").mentions) == ["Small Brigade"]
+    assert profile_names(results(client, "Zarqawi").mentions) == ["Large Brigade"]

@@ -5,7 +5,9 @@
 Each file is imported all or nothing. Without --publish a profile that changed
 becomes a pending change request; with --publish it is published at once as a
 recorded import. A folder imports every .txt and .json file in it. Exits
-non-zero if any file failed, after naming the file and line of each failure.
+non-zero if any file failed, after naming the file and line of each failure in
+one line: a file too large, not UTF-8, badly laid out or nested, or with a
+value past `profiles.limits` is refused before anything is written.
 """
 
 from pathlib import Path
