@@ -4,11 +4,19 @@ temporary folder, the console email backend left in memory by Django."""
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 from tests.factories import UserFactory, editor_user, publish_profile, reviewer_user
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED = SHARED / "seeds" / "liwa-al-baqir.txt"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with nothing cached: rows of one test can get the
+    primary keys of another's, and cached pages are keyed by them."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +35,10 @@ def _test_settings(settings, tmp_path):
 def seed_text() -> str:
     """The sample document the user gave; CI has ../shared beside the clone."""
     if not SEED.exists():
-        pytest.skip("../shared is absent: the seed document is not beside the repo")
+        pytest.fail(
+            f"{SEED} is missing: the tests need ../shared (the seed document) "
+            "beside the repository, as CI has it."
+        )
     return SEED.read_text(encoding="utf-8")
 
 

@@ -22,9 +22,11 @@ def notifications(request):
     return render(request, "inbox/list.html", {"page_obj": page})
 
 
+@require_POST
 @login_required
 def open_notification(request, pk: int):
-    """Marks one of the user's notifications read and goes to its request."""
+    """Marks one of the user's notifications read and goes to its request.
+    A POST: following a link (or a crawler, or a prefetch) changes nothing."""
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     if notification.read_at is None:
         notification.read_at = timezone.now()

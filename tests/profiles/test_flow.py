@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from profiles.models import ChangeRequest
 from tests.factories import editor_user
+from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,7 @@ def test_propose_review_part_and_publish(client, profile, reviewer):
     change_request = ChangeRequest.objects.get(author=author)
     public = client.get(detail).content.decode()
     assert "About 900" not in public
-    assert "1 pending change" in public
+    assert "You have 1 change waiting for review." in text_of(public)
 
     client.force_login(reviewer)
     response = client.post(

@@ -50,7 +50,7 @@ def test_reviewers_inbox_lists_a_new_request_as_unread(client, reviewer, submitt
         "New change request · 0 minutes ago"
     ]
     notification = reviewer.notifications.get()
-    assert f'href="/inbox/{notification.pk}/"' in html
+    assert f'action="/inbox/{notification.pk}/"' in html
     assert inbox_badge(html) == "Inbox 1 unread"
     assert "1 notification, 1 unread, newest first." in html
 
@@ -65,7 +65,7 @@ def test_inbox_lists_newest_first(
 
     html = client.get(reverse("inbox:list")).content.decode()
 
-    links = [int(pk) for pk in re.findall(r'href="/inbox/(\d+)/"', html)]
+    links = [int(pk) for pk in re.findall(r'action="/inbox/(\d+)/"', html)]
     assert links == [
         reviewer.notifications.get(change_request=second).pk,
         reviewer.notifications.get(change_request=first).pk,
@@ -78,7 +78,7 @@ def test_opening_a_notification_marks_it_read_and_shows_the_request(
     notification = reviewer.notifications.get()
     client.force_login(reviewer)
 
-    response = client.get(reverse("inbox:open", args=[notification.pk]))
+    response = client.post(reverse("inbox:open", args=[notification.pk]))
 
     assert response.status_code == 302
     assert response["Location"] == reverse("review:detail", args=[submitted.pk])
@@ -93,9 +93,22 @@ def test_someone_elses_notification_is_not_found(client, reviewer, submitted):
     notification = reviewer.notifications.get()
     client.force_login(reviewer_user())
 
-    response = client.get(reverse("inbox:open", args=[notification.pk]))
+    response = client.post(reverse("inbox:open", args=[notification.pk]))
 
     assert response.status_code == 404
+    notification.refresh_from_db()
+    assert notification.read_at is None
+
+
+def test_following_a_notification_link_with_get_changes_nothing(
+    client, reviewer, submitted
+):
+    notification = reviewer.notifications.get()
+    client.force_login(reviewer)
+
+    response = client.get(reverse("inbox:open", args=[notification.pk]))
+
+    assert response.status_code == 405
     notification.refresh_from_db()
     assert notification.read_at is None
 

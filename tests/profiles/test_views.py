@@ -412,7 +412,7 @@ def test_profile_page_shows_version_and_published_date(client):
     published = profile.published_at
     assert (
         '<p class="meta">Version 1, published '
-        f'<time datetime="{published.isoformat()}">'
+        f'<time datetime="{published:%Y-%m-%dT%H:%M:%SZ}">'
         f"{date_filter(published, 'j F Y, H:i')} UTC</time> · "
     ) in html
 
