@@ -1,5 +1,6 @@
 # The two commands of the README: `make run` and `make test`.
 # Both set up what they need on a fresh clone.
+# `make serve` runs the production setup (gunicorn, DEBUG off) on one machine.
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -12,7 +13,12 @@ PYTHON ?= $(shell for p in python3.13 python3.12 \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: run test lint format migrations-check venv clean bench
+# Where `make run` and `make serve` listen, and how many gunicorn workers serve.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 3
+
+.PHONY: run serve test lint format migrations-check venv clean bench bench-mixed
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -34,7 +40,18 @@ $(NODE_DEPS): tests/browser/package.json tests/browser/package-lock.json
 run: venv
 	DJANGO_DEBUG=true $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=true $(PY) manage.py load_demo
-	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+	DJANGO_DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production settings: DEBUG off, so DJANGO_SECRET_KEY must be set (see README,
+# "Deploying"); static files collected into STATIC_ROOT with hashed, compressed
+# names that whitenoise serves with far-future caching.
+serve: venv
+	@DJANGO_DEBUG=false $(PY) -m config.startup
+	DJANGO_DEBUG=false $(PY) manage.py migrate --no-input
+	DJANGO_DEBUG=false $(PY) manage.py collectstatic --no-input --verbosity 0
+	DJANGO_DEBUG=false $(VENV)/bin/gunicorn config.wsgi \
+		--bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--access-logfile - --error-logfile -
 
 test: venv $(NODE_DEPS) lint migrations-check
 	$(PY) -m pytest
@@ -48,10 +65,16 @@ format: venv
 	$(VENV)/bin/ruff format .
 
 migrations-check: venv
-	DJANGO_SECRET_KEY=check $(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py makemigrations --check --dry-run
 
 bench: venv
 	$(PY) bench/pages.py
+
+# Readers, editors and reviewers at once against gunicorn on PostgreSQL
+# (BENCH_DATABASE_URL, a scratch database it creates and drops); MINUTES long.
+MINUTES ?= 3
+bench-mixed: venv
+	$(PY) bench/mixed_load.py --minutes $(MINUTES) --workers $(WORKERS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache tests/browser/node_modules

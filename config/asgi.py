@@ -1,16 +1,16 @@
-"""
-ASGI config for config project.
+"""The ASGI application, for an ASGI server (e.g. `uvicorn config.asgi:application`).
 
-It exposes the ASGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/6.1/howto/deployment/asgi/
+It refuses to start without a secret key when debug is off, naming the
+variable to set, rather than failing on the first request.
 """
 
 import os
 
 from django.core.asgi import get_asgi_application
 
+from config.startup import require_secret_key
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
+require_secret_key()
 application = get_asgi_application()

@@ -4,6 +4,7 @@ Every variable read here is listed, with its default, in `.env.example`.
 DEBUG is off unless asked for; `make run` asks for it.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -14,10 +15,13 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-# Only a development server may fall back to a throwaway key; production must set one.
+# The key signs sessions, CSRF tokens and password-reset links, so only what serves
+# requests needs it: config/wsgi.py, config/asgi.py and `manage.py runserver` refuse
+# to start without one (config.startup). Commands that serve nothing (migrate,
+# import_profiles, backup …) run with just DATABASE_URL; Django itself refuses an
+# empty key if one of them ever signs something. Debug falls back to a known key.
 SECRET_KEY = env(
-    "DJANGO_SECRET_KEY",
-    default="insecure-development-key-only" if DEBUG else environ.Env.NOTSET,
+    "DJANGO_SECRET_KEY", default="insecure-development-key-only" if DEBUG else ""
 )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -36,10 +40,12 @@ INSTALLED_APPS = [
     "taggit",
     "sources",
     "profiles",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.refuse_control_characters",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -49,6 +55,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -76,7 +84,31 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Seconds a connection is kept between requests (0: one per request); the health
+# check drops a kept connection that the server closed meanwhile.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool(
+    "DJANGO_CONN_HEALTH_CHECKS", default=True
+)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # One machine, several editors at once: WAL lets readers go on while one
+    # writer writes; a write transaction takes its lock when it begins
+    # (IMMEDIATE), so two transactions never both read and then both try to
+    # write, which SQLite answers at once with "database is locked" whatever
+    # the timeout; a writer waits up to `timeout` seconds for the other.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("DJANGO_SQLITE_TIMEOUT", default=20),
+        }
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Local memory by default (one process); redis://host:6379/0 shares it between
+# workers and machines.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -87,9 +119,19 @@ AUTH_PASSWORD_VALIDATORS = [
         "NumericPasswordValidator",
     )
 ]
+AUTHENTICATION_BACKENDS = [
+    "config.throttling.SignInThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# One request's body: the edit form of the largest profile the limits allow
+# (profiles/limits.py: 500 leaders, 2,000 notes, each a few inputs) fits, and
+# anything larger is refused with 400 before a form reads it.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -126,21 +168,63 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS, usually ended by a reverse proxy: it says so in a header such as
+# X-Forwarded-Proto ("HTTP_X_FORWARDED_PROTO,https"), which it must set itself.
+SECURE_PROXY_SSL_HEADER = (
+    tuple(env.list("DJANGO_SECURE_PROXY_SSL_HEADER", default=[])) or None
+)
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
+# Load balancers probe over plain HTTP; a redirect would read as a failure.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^readyz/$"]
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+    "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False
+)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
 
-MAILERS = {
-    "default": {
-        "BACKEND": env(
-            "DJANGO_EMAIL_BACKEND",
-            default="django.core.mail.backends.console.EmailBackend",
-        )
-    }
-}
+# Django 6.1 sends mail through MAILERS; EMAIL_URL (django-environ's URL form:
+# smtp+tls://user:password@host:587, smtp+ssl://…:465, consolemail://) fills its
+# default entry. The console backend prints mail, which suits development only:
+# `check --deploy` says so (mail.E001) until EMAIL_URL names a real server.
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+_mailer = {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": {}}
+if _mailer["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+    _mailer["OPTIONS"] = {
+        option: _email[key]
+        for key, option in {
+            "EMAIL_HOST": "host",
+            "EMAIL_PORT": "port",
+            "EMAIL_HOST_USER": "username",
+            "EMAIL_HOST_PASSWORD": "password",
+            "EMAIL_USE_TLS": "use_tls",
+            "EMAIL_USE_SSL": "use_ssl",
+        }.items()
+        if _email.get(key) not in (None, "")
+    } | {"timeout": env.int("DJANGO_EMAIL_TIMEOUT", default=10)}
+elif _mailer["BACKEND"] == "django.core.mail.backends.filebased.EmailBackend":
+    _mailer["OPTIONS"] = {"file_path": _email["EMAIL_FILE_PATH"]}
+MAILERS = {"default": _mailer}
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="wiki@localhost")
 
 TAGGIT_CASE_INSENSITIVE = True
 SIMPLE_HISTORY_REVERT_DISABLED = True  # reverting is a change request, never a save
 
 PROFILES_PER_PAGE = 25
+
+# Sign-in throttling (django-axes): this many wrong passwords for one account from
+# one address lock that account there for the cool-off, staff included; the
+# admin's sign-in goes through the same backend. The lock is per account and
+# address, so an attacker cannot lock everyone out; behind a reverse proxy every
+# client has the proxy's address and the lock holds for the account everywhere.
+# `manage.py axes_reset_username NAME` unlocks an account early.
+AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(
+    minutes=env.int("DJANGO_LOGIN_COOLOFF_MINUTES", default=15)
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.throttling.locked_out"
+AXES_VERBOSE = False  # its start-up banner would open every command's output
 
 LOGGING = {
     "version": 1,

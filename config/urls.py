@@ -1,15 +1,20 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
+from config import views as site
 from profiles.feeds import RecentChangesFeed
 from profiles.sitemaps import SITEMAPS
 from profiles.views import history, network, reading, search
 
 urlpatterns = [
     path("", reading.home, name="home"),
+    path("healthz/", site.healthz, name="healthz"),
+    path("readyz/", site.readyz, name="readyz"),
+    path("robots.txt", site.robots_txt, name="robots"),
+    path("favicon.ico", site.favicon, name="favicon"),
     path("profiles/", include("profiles.urls")),
     path("review/", include("profiles.review_urls")),
     path("inbox/", include("profiles.inbox_urls")),
@@ -23,9 +28,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
-        sitemap,
+        sitemaps.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemaps.sitemap,
         {"sitemaps": SITEMAPS},
-        name="django.contrib.sitemaps.views.sitemap",
+        name="sitemap-section",
     ),
 ]
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,16 +1,16 @@
-"""
-WSGI config for config project.
+"""The WSGI application that gunicorn serves (`make serve`).
 
-It exposes the WSGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/6.1/howto/deployment/wsgi/
+It refuses to start without a secret key when debug is off, naming the
+variable to set, rather than failing on the first request.
 """
 
 import os
 
 from django.core.wsgi import get_wsgi_application
 
+from config.startup import require_secret_key
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
+require_secret_key()
 application = get_wsgi_application()

@@ -264,3 +264,207 @@ def test_load_demo_creates_no_accounts_without_debug(django_user_model):
 
     assert "only when DJANGO_DEBUG is on" in out
     assert not django_user_model.objects.filter(username="editor").exists()
+
+
+@pytest.fixture
+def imported_hezbollah(tmp_path) -> Profile:
+    """A profile imported before the demo, with the slug a demo profile has."""
+    path = tmp_path / "hezbollah.txt"
+    path.write_text(
+        "Hezbollah (Party of God)\n\nSIZE\n\n- Imported figure, not the demo's\n",
+        encoding="utf-8",
+    )
+    run("import_profiles", str(path), "--publish")
+    return Profile.objects.get(slug="hezbollah")
+
+
+def test_load_demo_skips_a_profile_that_exists_and_says_so(imported_hezbollah):
+    out, _ = run("load_demo")
+
+    assert (
+        "Skipped Hezbollah: a profile with the slug 'hezbollah' exists (--replace "
+        "publishes the demo text over it as a new version)"
+    ) in out
+    assert "Published Hezbollah" not in out
+    imported_hezbollah.refresh_from_db()
+    assert imported_hezbollah.version == 1
+    assert imported_hezbollah.size == "Imported figure, not the demo's"
+    assert Profile.objects.count() == 6
+
+
+def test_load_demo_replace_publishes_the_demo_as_a_recorded_import(
+    imported_hezbollah,
+):
+    out, _ = run("load_demo", "--replace")
+
+    assert "Replaced Hezbollah (version 2)" in out
+    imported_hezbollah.refresh_from_db()
+    assert imported_hezbollah.version == 2
+    assert imported_hezbollah.size != "Imported figure, not the demo's"
+    latest = imported_hezbollah.versions.get(number=2).change_request
+    assert (latest.origin, latest.status, latest.author.username) == (
+        ChangeRequest.Origin.IMPORT,
+        ChangeRequest.Status.APPROVED,
+        "importer",
+    )
+    first = imported_hezbollah.versions.get(number=1)
+    assert first.snapshot["size"] == ["Imported figure, not the demo's"]
+
+
+def test_load_demo_dry_run_writes_nothing(imported_hezbollah):
+    out, _ = run("load_demo", "--dry-run")
+
+    assert "Published Liwa al-Baqir (version 1)" in out
+    assert out.endswith("Dry run: nothing was written.\n")
+    assert list(Profile.objects.values_list("slug", flat=True)) == ["hezbollah"]
+
+
+# Import bounds: one line naming the file (and line), nothing written ----------
+
+LEADER_LINE = DOCUMENT.splitlines().index("KEY LEADERS") + 3
+SPLIT_LINE = next(
+    n for n, line in enumerate(DOCUMENT.splitlines(), start=1) if "split.²" in line
+)
+
+
+def deeply_nested(levels: int) -> str:
+    return '{"name": "X", "tags": ' + "[" * levels + "]" * levels + "}"
+
+
+def import_fails(path: Path) -> str:
+    """What `import_profiles --publish` says about a file it refuses, having
+    written nothing."""
+    err = StringIO()
+    with pytest.raises(CommandError, match="1 file"):
+        call_command(
+            "import_profiles", str(path), "--publish", stdout=StringIO(), stderr=err
+        )
+    assert not Profile.objects.exists()
+    assert not Source.objects.exists()
+    assert not ChangeRequest.objects.exists()
+    return err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        pytest.param(
+            DOCUMENT.replace("Kataib Example (", "N" * 201 + " ("),
+            ":1: the name is 201 characters long; the most is 200",
+            id="name",
+        ),
+        pytest.param(
+            DOCUMENT.replace("(Example Battalions)", f"({'E' * 201})", 1),
+            ":1: the English name is 201 characters long; the most is 200",
+            id="english-name",
+        ),
+        pytest.param(
+            DOCUMENT.replace("Abu Example (aka", "L" * 301 + " (aka"),
+            f":{LEADER_LINE}: this leader's name is 301 characters long; "
+            "the most is 300",
+            id="leader-name",
+        ),
+        pytest.param(
+            DOCUMENT.replace("It later split.²", "It later split.²" + "¹" * 5000),
+            f":{SPLIT_LINE}: footnote 21111111111111111111… (5,001 digits) is out "
+            "of range: notes are numbered 1 to 100,000",
+            id="footnote-digits",
+        ),
+        pytest.param(
+            DOCUMENT.replace("2. Commentary", "1" * 5000 + ". Commentary"),
+            f":{len(DOCUMENT.splitlines())}: note number 11111111111111111111… "
+            "(5,000 digits) is out of range (1 to 100,000)",
+            id="note-number-digits",
+        ),
+        pytest.param(
+            DOCUMENT.replace("It later split.", "It later\x01 split."),
+            f":{SPLIT_LINE}: remove the control character U+0001: text cannot hold it",
+            id="control-character",
+        ),
+        pytest.param(
+            '{"name": "' + "N" * 201 + '"}',
+            ": name: This name is 201 characters long; the most is 200.",
+            id="json-name",
+        ),
+        pytest.param(
+            '{"name": "X", "leaders": [{"name": "' + "L" * 301 + '"}]}',
+            ": leaders: Leader 1's name is 301 characters long; the most is 300.",
+            id="json-leader-name",
+        ),
+        pytest.param(
+            '[{"name": "X"}, {"name": "Y", "background": "a\\u0000b"}]',
+            ": profile 2, background: Remove the control character U+0000: text "
+            "cannot hold it.",
+            id="json-nul",
+        ),
+        pytest.param(
+            '{"name": "X", "slug": "x\\u0000"}',
+            ": slug: Remove the control character U+0000: text cannot hold it.",
+            id="json-slug-nul",
+        ),
+        pytest.param(
+            '{"name": "X", "background": "Fact.' + "¹" * 30 + '"}',
+            ": background: Footnote 11111111111111111111… (30 digits) is out of "
+            "range: notes are numbered 1 to 100,000.",
+            id="json-footnote",
+        ),
+        pytest.param(
+            deeply_nested(100_000),
+            ": JSON nested more than 20 levels deep; a profile needs 5",
+            id="json-recursion",
+        ),
+        pytest.param(
+            deeply_nested(21),
+            ": JSON nested more than 20 levels deep; a profile needs 5",
+            id="json-depth",
+        ),
+        pytest.param(
+            '{"name": "X", "citations": [{"number": ' + "9" * 5000 + "}]}",
+            ": invalid JSON: a number of 5,000 digits is too long",
+            id="json-long-number",
+        ),
+    ],
+)
+def test_import_refuses_values_past_the_limits_in_one_line(tmp_path, content, message):
+    path = tmp_path / "bad.txt"
+    path.write_text(content, encoding="utf-8")
+
+    assert import_fails(path) == f"{path}{message}\n"
+
+
+def test_import_refuses_a_file_past_the_size_limit(tmp_path, document, settings):
+    settings.PROFILE_LIMITS = {"import_bytes": 100}
+    size = document.stat().st_size
+
+    assert import_fails(document) == (
+        f"{document}: the file is {size:,} bytes; the most is 100\n"
+    )
+
+
+def test_import_refuses_counts_and_sizes_past_the_configured_limits(tmp_path, settings):
+    path = tmp_path / "bad.txt"
+    lines = DOCUMENT.splitlines()
+    settings.PROFILE_LIMITS = {"leaders": 1}
+    path.write_text(
+        DOCUMENT.replace("- Abu Example", "- Abu Other is deputy\n- Abu Example"),
+        encoding="utf-8",
+    )
+    assert import_fails(path) == (
+        f"{path}:{LEADER_LINE + 1}: KEY LEADERS has more than 1 bullets; "
+        "that is the most\n"
+    )
+
+    settings.PROFILE_LIMITS = {"field_chars": 20}
+    path.write_text(
+        "Name\n\nBACKGROUND AND ANALYSIS\n\nOne two three\nfour five.\n",
+        encoding="utf-8",
+    )
+    assert import_fails(path) == (
+        f"{path}:3: BACKGROUND AND ANALYSIS is 24 characters long; the most is 20\n"
+    )
+
+    path.write_text(DOCUMENT, encoding="utf-8")
+    settings.PROFILE_LIMITS = {"citations": 1}
+    assert import_fails(path) == (
+        f"{path}:{len(lines)}: more than 1 notes; that is the most\n"
+    )
