@@ -482,3 +482,90 @@ class SearchName(models.Model):
 
     def __str__(self) -> str:
         return f"{self.text} ({self.key})"
+
+
+class Connection(models.Model):
+    """One mention of a profile in another's "Connections to other militias"
+    section: the bullet (`position`), where in it the name stands
+    (`start`, `end`, the `name` as written), the bullet as the connection's
+    label, and the year the bullet states.
+
+    Derived data, not history: `profiles.network.indexing` rewrites a
+    profile's rows when a version is published, so no page matches names
+    against every profile.
+    """
+
+    TEXT_LENGTH = 500
+    NAME_LENGTH = 200
+
+    # The indexes below start with each key, so the keys need none of their own.
+    source = models.ForeignKey(
+        Profile,
+        on_delete=models.CASCADE,
+        related_name="connections_made",
+        db_index=False,
+    )
+    target = models.ForeignKey(
+        Profile,
+        on_delete=models.CASCADE,
+        related_name="connections_received",
+        db_index=False,
+    )
+    position = models.PositiveIntegerField(help_text="The bullet, from 0.")
+    start = models.PositiveIntegerField(help_text="Where the name starts.")
+    end = models.PositiveIntegerField(help_text="Where the name ends.")
+    name = models.CharField(max_length=NAME_LENGTH, help_text="The name as written.")
+    text = models.CharField(
+        max_length=TEXT_LENGTH, help_text="The bullet, without footnote marks."
+    )
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The earliest year the bullet states."
+    )
+
+    class Meta:
+        # By the key itself: "source" would sort by the profile's name, a join.
+        ordering = ["source_id", "position", "start"]
+        indexes = [
+            models.Index(
+                fields=["target", "source", "position", "start"],
+                name="connection_target_idx",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "position", "start"], name="connection_unique_span"
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=models.F("target")),
+                name="connection_not_to_itself",
+            ),
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")),
+                name="connection_span_not_empty",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} → {self.target_id}: {self.name}"
+
+
+class ProfileDegree(models.Model):
+    """How many other profiles a published profile is connected to, in either
+    direction, so "the most connected" is read from an index. Derived with
+    `Connection`, in the same transaction."""
+
+    profile = models.OneToOneField(
+        Profile,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="network_degree",
+    )
+    degree = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-degree", "profile"], name="profile_degree_rank_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id}: {self.degree}"

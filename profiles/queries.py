@@ -41,7 +41,9 @@ def _with_record(queryset: QuerySet[Profile]) -> QuerySet[Profile]:
 def profile_record(pk: int, *, lock: bool = False) -> Profile:
     """A profile with its leaders, notes, their sources and tags; `lock` holds
     the profile row until the transaction ends."""
-    queryset = Profile.objects.select_for_update() if lock else Profile.objects
+    queryset = (
+        Profile.objects.select_for_update(no_key=True) if lock else Profile.objects
+    )
     return _with_record(queryset.filter(pk=pk)).get()
 
 

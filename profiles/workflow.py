@@ -37,6 +37,7 @@ from profiles.models import (
     Version,
     join_lines,
 )
+from profiles.network import indexing
 from profiles.serializers import (
     FIELD_LABELS,
     FIELDS,
@@ -629,14 +630,16 @@ def _publish(
     `sources` (those behind the accepted changes) that no note cites yet gets
     a new note, so every fact's source has a number readers can follow; the
     search index of its names is rebuilt; each published field's provenance
-    points to this request's change; every
-    row written gets a history row stamped with this request and the reviewer;
+    points to this request's change; its connections to the profiles it names
+    or that name it are recomputed (`profiles.network.indexing`); every row
+    written gets a history row stamped with this request and the reviewer;
     a `Version` with the profile's JSON is recorded; the request points to the
     profile and its new version.
     """
     now = timezone.now()
     stamp = {"_change_request": change_request, "_history_user": reviewer}
     is_new = profile is None
+    network_before = indexing.published_state(profile)
     profile = profile or Profile()
     for name, value in accepted.items():
         if name in TEXT_FIELDS or name in LIST_FIELDS:
@@ -660,6 +663,7 @@ def _publish(
     ).distinct():
         publish_source(source, at=now)
     search.index_profile(profile)
+    indexing.index_profile(profile, before=network_before)
 
     change_request.profile = profile
     change_request.published_version = profile.version

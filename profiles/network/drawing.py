@@ -1,243 +1,19 @@
-"""The network of profiles: which profiles a profile's "Connections to other
-militias" section names, the graph those mentions make, and its picture.
-
-Reads only: one light query of the published profiles (`network_profiles`),
-then everything is computed in memory, so a page's query count does not grow
-with the number of profiles. The picture is SVG drawn here, on the server: no
-script and nothing from another host.
+"""The picture of a network: where each profile goes (`layout`) and the SVG
+drawn from a `Graph` (`render_svg`), on the server, with no script and nothing
+from another host. Pure: the graph it draws is already bounded by its caller.
 """
 
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from profiles.document import FOOTNOTE_MARK_RE
-from profiles.models import Profile, split_lines
-
-CONNECTIONS = "connections_to_other_militias"
-#: The fields the network reads; anything else would cost a query per profile.
-NETWORK_FIELDS = ("name", "english_name", "alternative_names", "slug", CONNECTIONS)
-#: How long an edge label may be before it is shortened.
-LABEL_LENGTH = 60
-
-
-def network_profiles() -> QuerySet[Profile]:
-    """The published profiles with only the fields the network reads."""
-    return Profile.objects.published().only(*NETWORK_FIELDS)
-
-
-# Mentions -------------------------------------------------------------------
-
-_APOSTROPHES = "'’‘ʼ`´"
-_APOSTROPHE_RE = re.compile(f"[{_APOSTROPHES}]")
-_ARABIC_SCRIPT_RE = re.compile(
-    "[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]"
-)
-_ACRONYM_RE = re.compile(r"[A-Z][A-Z0-9]{1,5}")
-# A word character that is not a footnote mark: "Hezbollah¹" names Hezbollah.
-_WORD_CHAR = r"[^\W⁰¹²³⁴⁵⁶⁷⁸⁹]"
-# Where two profiles claim the same name, the stronger claim wins; two equal
-# claims make the name ambiguous, and an ambiguous name links nowhere.
-_NAME, _ENGLISH_NAME, _ALTERNATIVE_NAME = range(3)
-
-
-def _key(name: str) -> str:
-    """What two spellings of a name have in common when they are the same name."""
-    return " ".join(_APOSTROPHE_RE.sub("'", name).split()).casefold()
-
-
-def _name_pattern(name: str) -> str:
-    """The regular expression for one name.
-
-    Arabic-script names match anywhere, because Arabic joins prefixes such as
-    و and ب to the word they precede. Other names match whole words only,
-    case-insensitively, except acronyms ("KH"), which must match in capitals.
-    Any apostrophe matches any other, and any run of spaces any other.
-    """
-    words = [
-        f"[{_APOSTROPHES}]".join(re.escape(part) for part in _APOSTROPHE_RE.split(word))
-        for word in name.split()
-    ]
-    body = r"\s+".join(words)
-    if _ARABIC_SCRIPT_RE.search(name):
-        return body
-    if _ACRONYM_RE.fullmatch(name):
-        body = f"(?-i:{body})"
-    return rf"(?<!{_WORD_CHAR}){body}(?!{_WORD_CHAR})"
-
-
-@dataclass(frozen=True)
-class NameMatcher:
-    """Finds the names of profiles in text. `profiles` maps each name's key to
-    its profile, or to None when the name is ambiguous."""
-
-    pattern: re.Pattern | None
-    profiles: dict[str, Profile | None]
-
-
-def name_matcher(profiles: Iterable[Profile]) -> NameMatcher:
-    """A matcher of every name, English name and alternative name of `profiles`
-    (pass `network_profiles()`). Longer names are tried first, so
-    "Kata'ib Hezbollah" is found whole rather than as "Hezbollah"."""
-    # key -> (strength of the claim, its spelling, the profiles making it)
-    claims: dict[str, tuple[int, str, dict[int, Profile]]] = {}
-    for profile in profiles:
-        names = [(_NAME, profile.name), (_ENGLISH_NAME, profile.english_name)]
-        names += [
-            (_ALTERNATIVE_NAME, n) for n in split_lines(profile.alternative_names)
-        ]
-        for strength, name in names:
-            key = _key(name)
-            if len(key) < 2:  # a one-letter name would link half the text
-                continue
-            claim = claims.get(key)
-            if claim is None or strength < claim[0]:
-                claims[key] = (strength, name.strip(), {profile.pk: profile})
-            elif strength == claim[0]:
-                claim[2][profile.pk] = profile
-    if not claims:
-        return NameMatcher(pattern=None, profiles={})
-    keys = sorted(claims, key=lambda key: (-len(key), key))
-    pattern = re.compile(
-        "|".join(f"(?:{_name_pattern(claims[key][1])})" for key in keys),
-        re.IGNORECASE,
-    )
-    return NameMatcher(
-        pattern=pattern,
-        profiles={
-            key: next(iter(owners.values())) if len(owners) == 1 else None
-            for key, (_, _, owners) in claims.items()
-        },
-    )
-
-
-class Mention(NamedTuple):
-    start: int
-    end: int
-    profile: Profile
-
-
-def mentions(
-    text: str, matcher: NameMatcher, exclude: Profile | None = None
-) -> list[Mention]:
-    """The profiles `text` names, in order and not overlapping, leftmost and
-    then longest first. A name of `exclude` (the profile the text belongs to)
-    or an ambiguous name is passed over, but its words stay taken: the
-    "Hezbollah" in "Kata'ib Hezbollah" never names Hezbollah."""
-    if matcher.pattern is None:
-        return []
-    found = []
-    for match in matcher.pattern.finditer(text):
-        profile = matcher.profiles.get(_key(match.group()))
-        if profile is None or (exclude is not None and profile.pk == exclude.pk):
-            continue
-        found.append(Mention(match.start(), match.end(), profile))
-    return found
-
-
-def mention_links(
-    text: str, matcher: NameMatcher, exclude: Profile | None = None
-) -> list[tuple[int, int, str]]:
-    """The mentions in `text` as (start, end, address of the profile) spans."""
-    return [
-        (start, end, profile.get_absolute_url())
-        for start, end, profile in mentions(text, matcher, exclude)
-    ]
-
-
-# The graph ------------------------------------------------------------------
-
-
-def shorten(text: str, length: int) -> str:
-    """`text` cut at a word to at most `length` characters, with an ellipsis."""
-    if len(text) <= length:
-        return text
-    cut = text[: length - 1]
-    if text[length - 1].isalnum() and " " in cut:  # the cut falls inside a word
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:.–—-") + "…"
-
-
-@dataclass(frozen=True)
-class Label:
-    """What `source`'s connections section says about a connection: the bullet,
-    without its footnote marks (they point to notes on another page)."""
-
-    source: Profile
-    text: str
-
-    @property
-    def short(self) -> str:
-        return shorten(self.text, LABEL_LENGTH)
-
-
-@dataclass(frozen=True)
-class Edge:
-    """A connection between profiles `a` and `b` (in the graph's node order),
-    with what either side says about it, `a`'s bullets first."""
-
-    a: Profile
-    b: Profile
-    labels: tuple[Label, ...]
-
-    def other(self, profile: Profile) -> Profile:
-        return self.b if profile.pk == self.a.pk else self.a
-
-
-@dataclass(frozen=True)
-class Graph:
-    nodes: tuple[Profile, ...]
-    edges: tuple[Edge, ...]
-
-    def neighbours(self, profile: Profile) -> list[tuple[Profile, list[Label]]]:
-        """The profiles connected to `profile`, in node order, each with the
-        labels of the connection, `profile`'s own first."""
-        found = [
-            (edge.other(profile), list(edge.labels))
-            for edge in self.edges
-            if profile.pk in (edge.a.pk, edge.b.pk)
-        ]
-        order = {node.pk: i for i, node in enumerate(self.nodes)}
-        found.sort(key=lambda item: order[item[0].pk])
-        for _, labels in found:
-            labels.sort(key=lambda label: label.source.pk != profile.pk)
-        return found
-
-    @property
-    def isolated(self) -> list[Profile]:
-        """The nodes no edge touches."""
-        connected = {pk for edge in self.edges for pk in (edge.a.pk, edge.b.pk)}
-        return [node for node in self.nodes if node.pk not in connected]
-
-
-def graph(profiles: Iterable[Profile], matcher: NameMatcher | None = None) -> Graph:
-    """The graph of `profiles`: an edge joins A and B when a bullet of A's
-    connections section names B, or one of B's names A. Each bullet is one
-    label, however often it names the other profile."""
-    nodes = tuple(profiles)
-    if matcher is None:
-        matcher = name_matcher(nodes)
-    order = {node.pk: i for i, node in enumerate(nodes)}
-    labels: dict[tuple[int, int], list[Label]] = {}
-    for source in nodes:
-        for bullet in source.items(CONNECTIONS):
-            label = Label(source, " ".join(FOOTNOTE_MARK_RE.sub("", bullet).split()))
-            named = {m.profile.pk for m in mentions(bullet, matcher, exclude=source)}
-            for target in sorted(pk for pk in named if pk in order):
-                pair = tuple(sorted((order[source.pk], order[target])))
-                labels.setdefault(pair, []).append(label)
-    edges = tuple(
-        Edge(nodes[a], nodes[b], tuple(labels[a, b])) for a, b in sorted(labels)
-    )
-    return Graph(nodes, edges)
-
+from profiles.models import Profile
+from profiles.network.graph import Edge, Graph, Label, Neighbourhood
+from profiles.network.matching import shorten
 
 # Layout ---------------------------------------------------------------------
 
@@ -556,14 +332,18 @@ def render_svg(
 _LABELLED_SPOKES = 8
 
 
-def network_svg(graph: Graph) -> SafeString:
-    """The picture of the whole network."""
+def network_svg(
+    graph: Graph, *, title: str = "How the profiled groups connect"
+) -> SafeString:
+    """The picture of `graph`, a part of the network small enough to read."""
     return render_svg(
         graph,
         layout(graph),
-        title="How the profiled groups connect",
+        title=title,
         description=(
-            f"{len(graph.nodes)} profiles joined by {len(graph.edges)} connections. "
+            f"{len(graph.nodes)} profile{'s' if len(graph.nodes) != 1 else ''} "
+            f"joined by {len(graph.edges)} "
+            f"connection{'s' if len(graph.edges) != 1 else ''}. "
             "A line joins two profiles when the connections section of one "
             "names the other; the list after the picture gives each connection "
             "in words."
@@ -571,32 +351,17 @@ def network_svg(graph: Graph) -> SafeString:
     )
 
 
-def neighbourhood(
-    profile: Profile,
-    all_profiles: Iterable[Profile],
-    *,
-    matcher: NameMatcher | None = None,
-) -> tuple[SafeString, list[tuple[Profile, list[Label]]]]:
-    """The picture of `profile` among the profiles it names or that name it,
-    and those neighbours with the labels of each connection, `profile`'s own
-    first. `all_profiles` is `network_profiles()` (one query, unless it has
-    been evaluated already); pass the page's `matcher` to build it only once.
-    No neighbours: an empty picture and an empty list."""
-    everyone = graph(all_profiles, matcher)
-    center = next((n for n in everyone.nodes if n.pk == profile.pk), profile)
-    neighbours = everyone.neighbours(center)
+def neighbourhood_svg(near: Neighbourhood) -> SafeString:
+    """The picture of a profile among its neighbours, its own words about
+    each connection along the spokes when there are few. No neighbours: an
+    empty picture."""
+    center, neighbours = near.center, [n for n, _ in near.neighbours]
     if not neighbours:
-        return mark_safe(""), []
-    star = Graph(
-        nodes=(center, *(neighbour for neighbour, _ in neighbours)),
-        edges=tuple(
-            edge for edge in everyone.edges if center.pk in (edge.a.pk, edge.b.pk)
-        ),
-    )
-    names = ", ".join(neighbour.name for neighbour, _ in neighbours)
-    svg = render_svg(
-        star,
-        layout(star, center=center),
+        return mark_safe("")
+    names = ", ".join(neighbour.name for neighbour in neighbours)
+    return render_svg(
+        near.star,
+        layout(near.star, center=center),
         highlight=center,
         title=f"Connections of {center.name}",
         description=(
@@ -606,4 +371,3 @@ def neighbourhood(
         id_prefix="neighbourhood",
         edge_labels=len(neighbours) <= _LABELLED_SPOKES,
     )
-    return svg, neighbours

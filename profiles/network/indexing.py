@@ -1,0 +1,267 @@
+"""The stored network: `Connection` rows (who names whom, where, and what the
+bullet says) and each profile's `ProfileDegree`, written when a version is
+published so that no page matches names against every profile.
+
+`index_profile` runs inside the publishing transaction (`workflow._publish`);
+`rebuild` recomputes everything (the `rebuild_network` command and the
+migration that created the tables). Both find the mentions with the same
+rules (`profiles.network.matching`), so they give the same rows.
+"""
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from django.db import transaction
+from django.db.models import Q
+
+from profiles.models import Connection, Profile, ProfileDegree
+from profiles.network.matching import (
+    CONNECTIONS,
+    Found,
+    NameIndex,
+    degrees,
+    find_connections,
+    linkable,
+    name_pieces,
+    profile_names,
+)
+
+#: What `NameIndex` reads of each published profile.
+_NAME_FIELDS = ("name", "english_name", "alternative_names")
+
+
+class Names(NamedTuple):
+    """What `NameIndex` reads of a published profile, without a model
+    instance for each of thousands of rows."""
+
+    pk: int
+    name: str
+    english_name: str
+    alternative_names: str
+
+
+@dataclass(frozen=True)
+class Published:
+    """What a profile's edges, and the edges naming it, depend on."""
+
+    name: str
+    english_name: str
+    alternative_names: str
+    connections: str
+
+    @property
+    def names(self) -> list[tuple[int, str]]:
+        return profile_names(self)
+
+
+def published_state(profile: Profile | None) -> Published | None:
+    """What of `profile` the network depends on, as published now; None for
+    a profile not published yet. Taken before a new version is applied, for
+    `index_profile`."""
+    if profile is None or profile.pk is None or not profile.version:
+        return None
+    return Published(
+        profile.name,
+        profile.english_name,
+        profile.alternative_names,
+        getattr(profile, CONNECTIONS),
+    )
+
+
+def index_profile(profile: Profile, *, before: Published | None) -> int:
+    """Brings the stored network up to date with the version of `profile`
+    just published; `before` is its `published_state` before that version.
+
+    Side effects: when its connections section or its names changed, its own
+    `Connection` rows are rewritten; when its names changed (or it is new),
+    so are those of every published profile whose connections section may
+    contain one of its old or new names, since a name gained or lost can
+    link, unlink or relink their mentions; the `ProfileDegree` of every
+    profile whose edges changed is recomputed. Nothing when neither changed.
+    Returns the number of `Connection` rows written. Inside `batch()`, the
+    profiles to rewrite are only noted, and rewritten when the batch ends.
+    """
+    now = published_state(profile)
+    if now is None or now == before:
+        return 0
+    sources = {profile.pk}
+    if before is None or before.names != now.names:
+        names = {name for _, name in now.names}
+        if before is not None:
+            names |= {name for _, name in before.names}
+        others = _may_name(names).exclude(pk=profile.pk)
+        sources |= set(others.values_list("pk", flat=True))
+    pending = _batch.get()
+    if pending is not None:
+        pending |= sources
+        return 0
+    return reindex(sources)
+
+
+_batch: ContextVar[set[int] | None] = ContextVar("network_batch", default=None)
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Publishes inside note the profiles whose edges they change, and the
+    edges are rewritten once, in one transaction, when the block ends: for
+    an import of many documents, where rewriting after each would read every
+    profile's names each time. Until then pages show the edges as they were.
+    """
+    if _batch.get() is not None:  # already inside one: the outer one rewrites
+        yield
+        return
+    token = _batch.set(set())
+    try:
+        yield
+    finally:
+        # Also after an error: what was published before it stays published.
+        pending = _batch.get()
+        _batch.reset(token)
+        with transaction.atomic():
+            reindex(pending)
+
+
+def reindex(source_pks: Iterable[int]) -> int:
+    """Rewrites the `Connection` rows of the published profiles `source_pks`
+    and the degrees of every profile joined to them before or after.
+    Returns the number of rows written."""
+    source_pks = set(source_pks)
+    # Locked first, in one order: a publish of one of them waits for this
+    # transaction, or this one for it and then reads its text and names as
+    # that publish left them. No key lock, so new edges may still point here.
+    sources = list(
+        Profile.objects.published()
+        .filter(pk__in=source_pks)
+        .select_for_update(no_key=True)
+        .only(CONNECTIONS)
+        .order_by("pk")
+    )
+    everyone = [
+        Names(*row)
+        for row in Profile.objects.published().values_list("pk", *_NAME_FIELDS)
+    ]
+    published = {profile.pk for profile in everyone}
+    found = find_connections(
+        sources,
+        NameIndex(everyone, texts=[getattr(source, CONNECTIONS) for source in sources]),
+        text_length=Connection.TEXT_LENGTH,
+        name_length=Connection.NAME_LENGTH,
+    )
+    old = Connection.objects.filter(source_id__in=source_pks)
+    touched = source_pks | set(old.order_by().values_list("target_id", flat=True))
+    old.delete()
+    Connection.objects.bulk_create(
+        (_row(Connection, row) for row in found), batch_size=500
+    )
+    touched |= {row.target for row in found}
+    _store_degrees(touched & published)
+    return len(found)
+
+
+def _row(model, found: Found):
+    return model(
+        source_id=found.source,
+        target_id=found.target,
+        position=found.position,
+        start=found.start,
+        end=found.end,
+        name=found.name,
+        text=found.text,
+        year=found.year,
+    )
+
+
+def _may_name(names: Iterable[str]):
+    """The published profiles whose connections section may contain one of
+    `names`: a filter on a piece of each name that the database compares as
+    the name patterns do (see `_probe`), or every profile with connections
+    when a name has no such piece."""
+    profiles = Profile.objects.published().exclude(**{CONNECTIONS: ""})
+    condition = Q()
+    for name in names:
+        if not linkable(name):
+            continue
+        probe = _probe(name)
+        if probe is None:
+            return profiles
+        condition |= Q(**{f"{CONNECTIONS}__icontains": probe})
+    return profiles.filter(condition) if condition else profiles.none()
+
+
+def _probe(name: str) -> str | None:
+    """The longest piece of `name` between spaces and apostrophes that any
+    text naming it contains and that `icontains` compares as the patterns
+    do: one of ASCII and caseless letters only, since SQLite ignores the case
+    of ASCII letters alone."""
+    safe = [
+        piece
+        for piece in name_pieces(name)
+        if all(char.isascii() or char.lower() == char.upper() for char in piece)
+    ]
+    return max(safe, key=len) if safe else None
+
+
+def _store_degrees(pks: set[int]) -> None:
+    """Recounts the neighbours of the profiles `pks` from their edges."""
+    pairs = set(
+        Connection.objects.filter(source_id__in=pks)
+        .order_by()
+        .values_list("source_id", "target_id")
+        .distinct()
+    )
+    pairs |= set(
+        Connection.objects.filter(target_id__in=pks)
+        .order_by()
+        .values_list("source_id", "target_id")
+        .distinct()
+    )
+    counted = degrees(pairs)
+    # Written over, not deleted and added again: two publishes may recount
+    # the same profile at once.
+    ProfileDegree.objects.bulk_create(
+        (ProfileDegree(profile_id=pk, degree=counted.get(pk, 0)) for pk in sorted(pks)),
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["profile"],
+        update_fields=["degree"],
+    )
+
+
+@transaction.atomic
+def rebuild() -> tuple[int, int]:
+    """Recomputes the whole stored network from the published profiles.
+    Returns the numbers of connections and of profiles written."""
+    return build(Profile, Connection, ProfileDegree)
+
+
+def build(profile_model, connection_model, degree_model) -> tuple[int, int]:
+    """The whole network rebuilt with these models (the current ones, or a
+    migration's historical ones). Returns the numbers of connections and of
+    profiles written."""
+    connection_model.objects.all().delete()
+    degree_model.objects.all().delete()
+    everyone = list(
+        profile_model.objects.filter(version__gte=1).only(*_NAME_FIELDS, CONNECTIONS)
+    )
+    found = find_connections(
+        everyone,
+        NameIndex(everyone),
+        text_length=connection_model._meta.get_field("text").max_length,
+        name_length=connection_model._meta.get_field("name").max_length,
+    )
+    connection_model.objects.bulk_create(
+        (_row(connection_model, row) for row in found), batch_size=500
+    )
+    counted = degrees((row.source, row.target) for row in found)
+    degree_model.objects.bulk_create(
+        (
+            degree_model(profile_id=profile.pk, degree=counted.get(profile.pk, 0))
+            for profile in everyone
+        ),
+        batch_size=500,
+    )
+    return len(found), len(everyone)
