@@ -1,4 +1,6 @@
-"""sitemap.xml: every published profile and the public index pages."""
+"""The sitemaps: /sitemap.xml is an index of sections, each section at most
+`limit` URLs a file (/sitemap-profiles.xml?p=2 …), so no one response grows
+with the number of profiles."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -8,9 +10,12 @@ from profiles.models import Profile
 
 class ProfileSitemap(Sitemap):
     changefreq = "weekly"
+    limit = 1_000
 
     def items(self):
-        return Profile.objects.published().only("slug", "published_at")
+        return (
+            Profile.objects.published().only("slug", "published_at").order_by("pk")
+        )
 
     def lastmod(self, profile):
         return profile.published_at

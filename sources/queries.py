@@ -111,22 +111,35 @@ def notes_citing(source: Source) -> QuerySet[CitationSource]:
     )
 
 
-def fields_supported_by(source: Source) -> list[ProposedChange]:
+def fields_supported_by(source: Source) -> QuerySet[ProposedChange]:
     """The accepted, published changes `source` supports, with their request
     and profile: by profile name, then field in reading order, then version."""
-    changes = ProposedChange.objects.filter(
-        sources=source,
-        decision=ProposedChange.Decision.ACCEPTED,
-        change_request__published_version__isnull=False,
-        change_request__profile__in=Profile.objects.published(),
-    ).select_related("change_request__profile")
-    order = {field: index for index, field in enumerate(FIELDS)}
-    return sorted(
-        changes,
-        key=lambda change: (
-            change.change_request.profile.name.lower(),
-            change.change_request.profile_id,
-            order.get(change.field, len(order)),
-            change.change_request.published_version,
-        ),
+    field_order = Case(
+        *(When(field=field, then=Value(index)) for index, field in enumerate(FIELDS)),
+        default=Value(len(FIELDS)),
+    )
+    return (
+        ProposedChange.objects.filter(
+            sources=source,
+            decision=ProposedChange.Decision.ACCEPTED,
+            change_request__published_version__isnull=False,
+            change_request__profile__in=Profile.objects.published(),
+        )
+        .select_related("change_request__profile")
+        .order_by(
+            Lower("change_request__profile__name"),
+            "change_request__profile_id",
+            field_order,
+            "change_request__published_version",
+        )
+    )
+
+
+def citing_profile_count(source: Source) -> int:
+    """How many published profiles cite `source`, as `bibliography` counts."""
+    return (
+        Source.objects.filter(pk=source.pk)
+        .annotate(citing_profiles=_citing_profile_count())
+        .values_list("citing_profiles", flat=True)
+        .get()
     )

@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language_info
 from django.views.generic import ListView
@@ -43,15 +44,20 @@ class SourceListView(ListView):
 
 source_list = SourceListView.as_view()
 
+#: Rows of each "cited in" table per page; a source cited everywhere pages.
+PER_PAGE = 50
+
 
 def source_detail(request, pk: int):
     """One public source and where it is cited; a work that only unapproved
     change requests cite is not found."""
     source = get_object_or_404(Source.objects.public(), pk=pk)
-    notes = list(queries.notes_citing(source))
-    fields = queries.fields_supported_by(source)
-    citing = {link.citation.profile_id for link in notes}
-    citing |= {change.change_request.profile_id for change in fields}
+    notes = Paginator(queries.notes_citing(source), PER_PAGE).get_page(
+        request.GET.get("notes")
+    )
+    fields = Paginator(queries.fields_supported_by(source), PER_PAGE).get_page(
+        request.GET.get("fields")
+    )
     return render(
         request,
         "sources/detail.html",
@@ -60,7 +66,7 @@ def source_detail(request, pk: int):
             "language_name": _language_name(source.language),
             "notes": notes,
             "fields": fields,
-            "citing_profiles": len(citing),
+            "citing_profiles": queries.citing_profile_count(source),
         },
     )
 

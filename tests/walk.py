@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from profiles.models import ChangeRequest, Notification, Profile
+from profiles.sitemaps import SITEMAPS
 from profiles.sections import FIELDS
 from sources.models import Source
 
@@ -52,6 +53,8 @@ def _values(name: str, param: str) -> list[str]:
         return [str(n) for n in range(1, top + 2)]
     if param == "field":
         return list(FIELDS)
+    if param == "section":
+        return [*SITEMAPS, "no-such"]
     if param == "format":
         return ["json", "md", "txt"]
     if (param, name) in {

@@ -13,7 +13,8 @@ from taggit.models import Tag
 from profiles import exporting, queries, roles, search
 from profiles.document import footnote_numbers
 from profiles.models import Profile
-from profiles.network import name_matcher, neighbourhood, network_profiles
+from profiles.network import neighbourhood, neighbourhood_svg
+from profiles.page_cache import cached_profile_page
 from profiles.sections import FIELD_LABELS, SECTIONS, SectionKind
 
 
@@ -74,6 +75,7 @@ class ProfileListView(ListView):
         )
 
 
+@cached_profile_page
 def profile_detail(request, slug: str):
     try:
         profile = queries.published_profile(slug)
@@ -92,14 +94,16 @@ def profile_detail(request, slug: str):
         provenance=queries.field_provenance(profile),
         note_numbers=note_numbers,
     )
-    network = list(network_profiles())  # one light query: names and connections
-    matcher = name_matcher(network)
-    neighbourhood_svg, neighbours = neighbourhood(profile, network, matcher=matcher)
-    context.update(
-        matcher=matcher, neighbourhood_svg=neighbourhood_svg, neighbours=neighbours
-    )
-    if roles.can_propose(request.user) or roles.can_review(request.user):
+    # Its stored edges, two indexed queries: the network is computed on publish.
+    near = neighbourhood(profile)
+    context.update(neighbourhood=near, neighbourhood_svg=neighbourhood_svg(near))
+    if roles.can_review(request.user):
         context["pending_count"] = queries.pending_count(profile)
+    elif roles.can_propose(request.user):
+        # Editors learn of their own requests only: what others proposed is
+        # theirs and the reviewers' until it is published.
+        context["pending_count"] = queries.pending_count(profile, author=request.user)
+        context["pending_are_mine"] = True
     return render(request, "profiles/detail.html", context)
 
 
@@ -165,9 +169,32 @@ def _section_blocks(
     return blocks
 
 
+class VersionPaginator(Paginator):
+    """Pages of a profile's versions, newest first, found by version number
+    rather than by counting and skipping rows: versions are numbered 1 … n
+    without gaps, so page k holds the numbers (n - 25k, n - 25(k - 1)], and
+    the ten-thousandth version is read as quickly as the first."""
+
+    def __init__(self, versions, per_page: int, *, newest: int):
+        super().__init__(versions, per_page)
+        self.newest = newest
+
+    @property
+    def count(self) -> int:
+        return self.newest
+
+    def page(self, number):
+        number = self.validate_number(number)
+        top = self.newest - (number - 1) * self.per_page
+        rows = self.object_list.filter(number__lte=top, number__gt=top - self.per_page)
+        return self._get_page(rows, number, self)
+
+
 def profile_history(request, slug: str):
     profile = get_object_or_404(Profile.objects.published(), slug=slug)
-    page = Paginator(queries.versions(profile), 25).get_page(request.GET.get("page"))
+    page = VersionPaginator(
+        queries.versions(profile), 25, newest=profile.version
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "profiles/history.html",

@@ -463,4 +463,25 @@ def test_detail_query_count_does_not_grow_with_citations(client, reviewer):
 
     many = queries_for(client, f"/sources/{source.pk}/")
 
-    assert few == many == 3
+    # The source; each table's count and page; how many profiles cite it.
+    assert few == many == 6
+
+
+def test_detail_pages_the_notes_and_fields_citing_a_much_cited_source(
+    client, monkeypatch
+):
+    monkeypatch.setattr("sources.views.PER_PAGE", 2)
+    source = SourceFactory()
+    for name in ("Alpha", "Bravo", "Charlie"):
+        cite(source, name=name)
+
+    first = client.get(f"/sources/{source.pk}/")
+    second = client.get(f"/sources/{source.pk}/?notes=2")
+
+    names = [link.citation.profile.name for link in first.context["notes"]]
+    assert names == ["Alpha", "Bravo"]
+    assert [link.citation.profile.name for link in second.context["notes"]] == [
+        "Charlie"
+    ]
+    assert 'href="?notes=2#notes"' in first.content.decode()
+    assert first.context["citing_profiles"] == 3

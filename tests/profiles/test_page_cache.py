@@ -1,0 +1,107 @@
+"""The profile page for anonymous readers: cached per published state, with
+conditional requests answered 304, and never stale after a publish."""
+
+import pytest
+from django.urls import reverse
+
+from profiles import workflow
+from tests.factories import SourceFactory, editor_user, publish_profile, reviewer_user
+from tests.pages import text_of
+
+pytestmark = pytest.mark.django_db
+
+
+def publish(profile, **values):
+    change_request = workflow.submit_change_request(
+        profile=profile,
+        author=editor_user(),
+        summary="Change",
+        proposals={
+            name: workflow.Proposal(value, [SourceFactory()])
+            for name, value in values.items()
+        },
+    )
+    return workflow.approve(change_request, reviewer=reviewer_user())
+
+
+@pytest.fixture
+def url(profile):
+    return reverse("profiles:detail", args=[profile.slug])
+
+
+def test_a_second_anonymous_view_is_served_from_the_cache(
+    client, url, django_assert_num_queries
+):
+    first = client.get(url)
+
+    with django_assert_num_queries(1):  # is it still the same published state?
+        second = client.get(url)
+
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert second["Cache-Control"] == "public, max-age=0, must-revalidate"
+    assert second["Vary"] == "Cookie"
+
+
+def test_publishing_shows_the_new_version_at_once(client, profile, url):
+    client.get(url)
+
+    publish(profile, size=["About 900 fighters"])
+    html = client.get(url).content.decode()
+
+    assert "About 900 fighters" in html
+    assert "Version 2," in html
+
+
+def test_another_profiles_publish_renews_the_page(client, profile, url):
+    """A page also shows what other profiles say of it (who names it)."""
+    etag = client.get(url)["ETag"]
+
+    publish_profile("Other Brigade")
+
+    assert client.get(url)["ETag"] != etag
+
+
+def test_a_repeated_conditional_request_gets_304(client, url):
+    first = client.get(url)
+
+    by_etag = client.get(url, headers={"If-None-Match": first["ETag"]})
+    by_date = client.get(url, headers={"If-Modified-Since": first["Last-Modified"]})
+
+    assert (by_etag.status_code, by_etag.content) == (304, b"")
+    assert by_date.status_code == 304
+
+
+def test_a_conditional_request_after_a_publish_gets_the_new_page(client, profile, url):
+    etag = client.get(url)["ETag"]
+    publish(profile, size=["About 900 fighters"])
+
+    response = client.get(url, headers={"If-None-Match": etag})
+
+    assert response.status_code == 200
+    assert "About 900 fighters" in response.content.decode()
+
+
+def test_signed_in_people_get_a_fresh_page_of_their_own(client, profile, url):
+    client.get(url)  # cached for anonymous readers
+    editor = editor_user()
+    workflow.submit_change_request(
+        profile=profile,
+        author=editor,
+        summary="Mine",
+        proposals={"size": workflow.Proposal(["About 900"], [SourceFactory()])},
+    )
+    client.force_login(editor)
+
+    response = client.get(url)
+
+    assert "ETag" not in response
+    assert "You have 1 change waiting for review." in text_of(response.content.decode())
+
+
+def test_an_unknown_profile_is_not_found(client):
+    response = client.get(reverse("profiles:detail", args=["no-such"]))
+
+    assert response.status_code == 404
+    assert "ETag" not in response
