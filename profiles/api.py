@@ -1,11 +1,12 @@
 """The read-only JSON API of published profiles (CONTRACT.md)."""
 
-from django.core.paginator import Paginator
+from urllib.parse import urlencode
+
 from django.http import JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from profiles import exporting, queries
+from profiles import exporting, limits, queries
 from profiles.models import Profile
 from profiles.network import queries as network_queries
 
@@ -16,27 +17,44 @@ def _json(data) -> JsonResponse:
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
+def _list_url(request, **cursor: str) -> str:
+    return request.build_absolute_uri(
+        f"{reverse('api:profile-list')}?{urlencode(cursor)}"
+    )
+
+
 @require_GET
 def profile_list(request):
-    paginator = Paginator(
-        Profile.objects.published().only(
-            "slug", "name", "english_name", "version", "published_at"
-        ),
-        PER_PAGE,
-    )
-    page = paginator.get_page(request.GET.get("page"))
-
-    def page_url(number: int) -> str:
-        return request.build_absolute_uri(
-            f"{reverse('api:profile-list')}?page={number}"
+    """Published profiles in slug order, `PER_PAGE` at a time. `next` and
+    `previous` are the addresses of the pages either side, null at either
+    end: `?after=<slug>` starts after a profile, `?before=<slug>` ends before
+    one. Two indexed queries whichever page, and no count of the whole."""
+    after = request.GET.get("after", "")[: limits.NAME_CHARS["name"]]
+    before = request.GET.get("before", "")[: limits.NAME_CHARS["name"]]
+    published = Profile.objects.published()
+    fields = ("slug", "name", "english_name", "version", "published_at")
+    if before:
+        rows = list(
+            published.filter(slug__lt=before)
+            .only(*fields)
+            .order_by("-slug")[: PER_PAGE + 1]
         )
-
+        page = rows[:PER_PAGE][::-1]
+        has_previous = len(rows) > PER_PAGE
+        has_next = published.filter(slug__gte=before).exists()
+    else:
+        queryset = published.filter(slug__gt=after) if after else published
+        rows = list(queryset.only(*fields).order_by("slug")[: PER_PAGE + 1])
+        page = rows[:PER_PAGE]
+        has_next = len(rows) > PER_PAGE
+        has_previous = bool(after) and published.filter(slug__lte=after).exists()
     return _json(
         {
-            "count": paginator.count,
-            "next": page_url(page.next_page_number()) if page.has_next() else None,
-            "previous": page_url(page.previous_page_number())
-            if page.has_previous()
+            "next": _list_url(request, after=page[-1].slug)
+            if has_next and page
+            else None,
+            "previous": _list_url(request, before=page[0].slug)
+            if has_previous and page
             else None,
             "results": [
                 {
@@ -49,7 +67,7 @@ def profile_list(request):
                         reverse("api:profile-detail", args=[profile.slug])
                     ),
                 }
-                for profile in page.object_list
+                for profile in page
             ],
         }
     )

@@ -161,8 +161,11 @@ def field_provenance(profile: Profile) -> dict[str, ProposedChange]:
     """For each field, the accepted change that set its current value, with its
     request and sources: where the value comes from. One row per field,
     recorded on publish, however long the history."""
-    rows = FieldProvenance.objects.filter(profile=profile).select_related(
-        "change__change_request"
+    rows = (
+        FieldProvenance.objects.filter(profile=profile)
+        .select_related("change__change_request")
+        # The values can be long and are on the page already.
+        .defer("change__value", "change__published_value")
     )
     changes = [row.change for row in rows]
     prefetch_related_objects(changes, "sources")

@@ -3,6 +3,7 @@
 with the number of profiles."""
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
 from profiles.models import Profile
@@ -19,6 +20,12 @@ class ProfileSitemap(Sitemap):
 
     def lastmod(self, profile):
         return profile.published_at
+
+    def get_latest_lastmod(self):
+        # Django's default reads every item for the index's <lastmod>.
+        return Profile.objects.published().aggregate(latest=Max("published_at"))[
+            "latest"
+        ]
 
 
 class PageSitemap(Sitemap):

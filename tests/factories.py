@@ -106,3 +106,20 @@ def publish_values(values: dict[str, Any]) -> Profile:
 def publish_profile(name: str = "Test Brigade", **kwargs: Any) -> Profile:
     """A profile published as a recorded import, version 1."""
     return publish_values(profile_values(name, **kwargs))
+
+
+def publish_change(profile: Profile, **values: Any) -> ChangeRequest:
+    """The profile's next version: a request by an editor changing `values`
+    (each with a new source), approved by a reviewer."""
+    change_request = workflow.submit_change_request(
+        profile=profile,
+        author=editor_user(),
+        summary="Change",
+        proposals={
+            name: workflow.Proposal(value, [SourceFactory()])
+            for name, value in values.items()
+        },
+    )
+    workflow.approve(change_request, reviewer=reviewer_user())
+    profile.refresh_from_db()
+    return change_request

@@ -15,8 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from profiles.models import ChangeRequest, Notification, Profile
-from profiles.sitemaps import SITEMAPS
 from profiles.sections import FIELDS
+from profiles.sitemaps import SITEMAPS
 from sources.models import Source
 
 #: Prefixes of URLs for staff only; the admin is walked on its own.

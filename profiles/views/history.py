@@ -102,7 +102,6 @@ def compare(request, slug: str):
             "newer": newer,
             "changed": [d for d in diffs if d.changed],
             "unchanged": [d for d in diffs if not d.changed],
-            "version_numbers": range(profile.version, 0, -1),
         },
     )
 

@@ -87,13 +87,12 @@ def baqir():
 # List ------------------------------------------------------------------------
 
 
-def test_list_gives_count_and_summaries_of_published_profiles(client, baqir):
+def test_list_gives_summaries_of_published_profiles(client, baqir):
     other = publish_profile("Kataib Hezbollah")
 
     data = get_json(client, "/api/v1/profiles/")
 
     assert data == {
-        "count": 2,
         "next": None,
         "previous": None,
         "results": [
@@ -119,30 +118,42 @@ def test_list_gives_count_and_summaries_of_published_profiles(client, baqir):
 
 def test_list_of_nothing_is_empty(client):
     assert get_json(client, "/api/v1/profiles/") == {
-        "count": 0,
         "next": None,
         "previous": None,
         "results": [],
     }
 
 
-def test_list_is_paginated_at_50_with_next_and_previous(client):
-    for n in range(51, 0, -1):
-        publish_profile(f"Brigade {n:02}")
+def test_list_pages_by_cursor_at_50_with_next_and_previous(client):
+    for n in range(101, 0, -1):
+        publish_profile(f"Brigade {n:03}")
 
     first = get_json(client, "/api/v1/profiles/")
-    second = get_json(client, "/api/v1/profiles/?page=2")
+    second = get_json(client, first["next"])
+    third = get_json(client, second["next"])
 
-    assert first["count"] == second["count"] == 51
     assert [r["name"] for r in first["results"]] == [
-        f"Brigade {n:02}" for n in range(1, 51)
+        f"Brigade {n:03}" for n in range(1, 51)
     ]
-    assert first["next"] == "http://testserver/api/v1/profiles/?page=2"
+    assert first["next"] == "http://testserver/api/v1/profiles/?after=brigade-050"
     assert first["previous"] is None
-    assert [r["name"] for r in second["results"]] == ["Brigade 51"]
-    assert second["next"] is None
-    assert second["previous"] == "http://testserver/api/v1/profiles/?page=1"
-    assert get_json(client, second["previous"])["results"] == first["results"]
+    assert [r["name"] for r in third["results"]] == ["Brigade 101"]
+    assert third["next"] is None
+    assert third["previous"] == "http://testserver/api/v1/profiles/?before=brigade-101"
+    assert get_json(client, third["previous"]) == second
+    assert get_json(client, second["previous"]) == first
+
+
+def test_a_later_page_runs_as_few_queries_as_the_first(
+    client, django_assert_max_num_queries
+):
+    for n in range(60):
+        publish_profile(f"Brigade {n:03}")
+
+    with django_assert_max_num_queries(2):
+        get_json(client, "/api/v1/profiles/?after=brigade-049")
+    with django_assert_max_num_queries(2):
+        get_json(client, "/api/v1/profiles/?before=brigade-050")
 
 
 def test_list_url_leads_to_the_profile(client, baqir):

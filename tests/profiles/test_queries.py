@@ -4,23 +4,15 @@ import pytest
 
 from profiles import queries, workflow
 from profiles.models import FieldProvenance
-from tests.factories import SourceFactory, editor_user, publish_profile, reviewer_user
+from tests.factories import (
+    SourceFactory,
+    editor_user,
+    publish_profile,
+    reviewer_user,
+)
+from tests.factories import publish_change as publish
 
 pytestmark = pytest.mark.django_db
-
-
-def publish(profile, **values):
-    change_request = workflow.submit_change_request(
-        profile=profile,
-        author=editor_user(),
-        summary="Change",
-        proposals={
-            name: workflow.Proposal(value, [SourceFactory()])
-            for name, value in values.items()
-        },
-    )
-    workflow.approve(change_request, reviewer=reviewer_user())
-    return change_request
 
 
 def test_field_provenance_is_the_latest_accepted_change_of_each_field():
