@@ -15,13 +15,16 @@ cache, nor are their pages stored in it.
 
 import hashlib
 from collections.abc import Callable
+from datetime import UTC
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Subquery
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 
 from profiles.models import Profile, Version
@@ -41,21 +44,30 @@ def _cacheable(request: HttpRequest) -> bool:
 
 def _published_state(slug: str) -> tuple[str, float] | None:
     """(ETag, last modified as a timestamp) of a published profile's page, or
-    None when there is no such page."""
-    newest = Version.objects.order_by("-pk")
-    row = (
-        Profile.objects.published()
-        .filter(slug=slug)
-        .annotate(
-            newest_pk=Subquery(newest.values("pk")[:1]),
-            newest_at=Subquery(newest.values("published_at")[:1]),
+    None when there is no such page.
+
+    One indexed query, written out: this runs on every anonymous view, and
+    building it through the ORM took longer than serving the cached page."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT p.{quote('id')}, p.{quote('version')}, v.{quote('id')}, "
+            f"v.{quote('published_at')} "
+            f"FROM {quote(Profile._meta.db_table)} p, "
+            f"(SELECT {quote('id')}, {quote('published_at')} "
+            f"FROM {quote(Version._meta.db_table)} "
+            f"ORDER BY {quote('id')} DESC LIMIT 1) v "
+            f"WHERE p.{quote('slug')} = %s AND p.{quote('version')} >= 1",
+            [slug],
         )
-        .values_list("pk", "version", "newest_pk", "newest_at")
-        .first()
-    )
+        row = cursor.fetchone()
     if row is None:
         return None
     pk, version, newest_pk, newest_at = row
+    if isinstance(newest_at, str):  # SQLite returns the column's text
+        newest_at = parse_datetime(newest_at)
+    if timezone.is_naive(newest_at):
+        newest_at = timezone.make_aware(newest_at, UTC)
     return f'"p{pk}-v{version}-n{newest_pk}"', newest_at.timestamp()
 
 
