@@ -14,8 +14,10 @@ from profiles.network.graph import Graph, GraphPage, Label, Neighbourhood, Span,
 
 #: What the network shows of a profile: its name and address.
 NODE_FIELDS = ("slug", "name", "english_name")
-#: The mentions of a profile by others that its neighbourhood reads at most.
+#: The mentions of a profile by others that its neighbourhood reads at most:
+#: on the network page, and in the picture on the profile's own page.
 INCOMING_LIMIT = 200
+PROFILE_PAGE_INCOMING_LIMIT = 30
 #: How many profiles the network page shows when no profile is chosen.
 MOST_CONNECTED = 40
 #: How many profiles a name search offers.
@@ -46,11 +48,16 @@ def _labels(rows, nodes: dict[int, Profile]) -> list[tuple[Profile, Profile, Lab
     return labels
 
 
-def neighbourhood(profile: Profile, *, year: int | None = None) -> Neighbourhood:
+def neighbourhood(
+    profile: Profile, *, year: int | None = None, limit: int | None = None
+) -> Neighbourhood:
     """`profile`'s neighbourhood from its stored edges, in two indexed
-    queries: its own mentions of others, and up to `INCOMING_LIMIT` mentions
-    of it by others. With `year`, only the connections whose bullets state
-    that year or an earlier one."""
+    queries: its own mentions of others, and up to `limit` (by default
+    `INCOMING_LIMIT`) mentions of it by others (`more` says whether there are
+    others). With `year`, only the
+    connections whose bullets state that year or an earlier one."""
+    if limit is None:
+        limit = INCOMING_LIMIT
     outgoing = Connection.objects.filter(source_id=profile.pk)
     incoming = Connection.objects.filter(target_id=profile.pk)
     if year is not None:
@@ -64,10 +71,10 @@ def neighbourhood(profile: Profile, *, year: int | None = None) -> Neighbourhood
     others = list(
         incoming.select_related("source")
         .only(*_LABEL_FIELDS, *(f"source__{name}" for name in NODE_FIELDS))
-        .order_by("source_id", "position", "start")[: INCOMING_LIMIT + 1]
+        .order_by("source_id", "position", "start")[: limit + 1]
     )
-    more = len(others) > INCOMING_LIMIT
-    others = others[:INCOMING_LIMIT]
+    more = len(others) > limit
+    others = others[:limit]
     nodes = {profile.pk: profile}
     for row in own:
         nodes.setdefault(row.target_id, row.target)

@@ -14,6 +14,7 @@ from profiles import exporting, queries, roles, search
 from profiles.document import footnote_numbers
 from profiles.models import Profile
 from profiles.network import neighbourhood, neighbourhood_svg
+from profiles.network import queries as network_queries
 from profiles.page_cache import cached_profile_page
 from profiles.sections import FIELD_LABELS, SECTIONS, SectionKind
 
@@ -95,7 +96,8 @@ def profile_detail(request, slug: str):
         note_numbers=note_numbers,
     )
     # Its stored edges, two indexed queries: the network is computed on publish.
-    near = neighbourhood(profile)
+    # The network page shows more of a much-named profile than its own page.
+    near = neighbourhood(profile, limit=network_queries.PROFILE_PAGE_INCOMING_LIMIT)
     context.update(neighbourhood=near, neighbourhood_svg=neighbourhood_svg(near))
     if roles.can_review(request.user):
         context["pending_count"] = queries.pending_count(profile)

@@ -111,7 +111,7 @@ def test_profile_page_queries_do_not_grow_with_the_network(client):
 def test_profile_page_shows_at_most_its_limit_of_profiles_naming_it(
     client, monkeypatch
 ):
-    monkeypatch.setattr(queries, "INCOMING_LIMIT", 3)
+    monkeypatch.setattr(queries, "PROFILE_PAGE_INCOMING_LIMIT", 3)
     hub = publish_profile("Hub Brigade")
     now = timezone.now()
     Profile.objects.bulk_create(
@@ -136,8 +136,9 @@ def test_profile_page_shows_at_most_its_limit_of_profiles_naming_it(
     ]
     assert (
         '<p class="more">More profiles name <span dir="auto">Hub Brigade</span> '
-        'than are shown here; the <a href="/api/v1/network/">network API</a> '
-        "lists every connection.</p>"
+        'than are shown here: see <a href="/network/?profile=hub-brigade">its '
+        'connections on the network page</a>; the <a href="/api/v1/network/">'
+        "network API</a> lists every connection.</p>"
     ) in html
 
 
