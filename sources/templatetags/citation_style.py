@@ -7,6 +7,8 @@ with `dir="auto"` so Arabic or Persian sits right inside an English line, and
 the title and publication, the work's own words, carry its `lang`.
 """
 
+from functools import lru_cache
+
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -84,7 +86,26 @@ def note_citation_html(citation) -> SafeString:
     if not sources:
         return note_html(citation.text)
     citations = format_html_join("; ", "{}", ((citation_html(s),) for s in sources))
-    commentary = parse_note(citation.text)[0]
+    commentary = _commentary_html(citation.text)
     if not commentary:
         return citations
-    return format_html("{} {}", note_html(commentary), citations)
+    return format_html("{} {}", commentary, citations)
+
+
+#: Notes longer than this are parsed on every view rather than remembered.
+_REMEMBERED_NOTE_CHARS = 2_000
+
+
+@lru_cache(maxsize=8_192)
+def _remembered_commentary_html(text: str) -> SafeString:
+    commentary = parse_note(text)[0]
+    return note_html(commentary) if commentary else SafeString()
+
+
+def _commentary_html(text: str) -> SafeString:
+    """The HTML of what a note says besides its sources, remembered per
+    process by the note's text: parsing every note of a 500-note profile
+    again took most of the time of its page."""
+    if len(text) > _REMEMBERED_NOTE_CHARS:
+        return _remembered_commentary_html.__wrapped__(text)
+    return _remembered_commentary_html(text)
