@@ -72,7 +72,7 @@ def test_queue_lists_pending_requests_oldest_first(client, editor, reviewer, pro
     html = html_of(client.get(reverse("review:queue")))
 
     assert request_links(html) == [first.pk, second.pk]
-    row = re.search(r"<tr>\s*<th scope=\"row\">.*?</tr>", html, re.S)[0]
+    row = re.search(r"<tr>\s*<th scope=\"row\"[^>]*>.*?</tr>", html, re.S)[0]
     assert text_of(row) == "First Test Brigade editor 0 minutes Size Version 1"
     assert "2 requests waiting for review, oldest first." in html
 
@@ -88,8 +88,8 @@ def test_queue_names_a_new_profile(client, editor, reviewer):
 
     html = html_of(client.get(reverse("review:queue")))
 
-    assert '<td dir="auto">New profile: Fresh Brigade</td>' in html
-    assert "<td>New profile</td>" in html
+    assert '<td data-label="Profile" dir="auto">New profile: Fresh Brigade</td>' in html
+    assert '<td data-label="Based on">New profile</td>' in html
 
 
 def test_queue_filters_by_profile_and_author(client, editor, reviewer, profile):
