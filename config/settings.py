@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    # SearchVectorField (profiles.SearchText); harmless on SQLite.
+    "django.contrib.postgres",
     "simple_history",
     "taggit",
     "sources",
@@ -85,8 +87,9 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Seconds a connection is kept between requests (0: one per request); the health
-# check drops a kept connection that the server closed meanwhile.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+# check drops a kept connection that the server closed meanwhile. Connecting
+# anew costs more than a whole cached page (bench/README.md), so it is kept.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool(
     "DJANGO_CONN_HEALTH_CHECKS", default=True
 )

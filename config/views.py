@@ -40,9 +40,7 @@ def readyz(request):
 @cache_control(max_age=86400, public=True)
 @require_safe
 def robots_txt(request):
-    sitemap = request.build_absolute_uri(
-        reverse("sitemap")
-    )
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
     lines = [
         "User-agent: *",
         *(f"Disallow: {path}" for path in ROBOTS_DISALLOWED),

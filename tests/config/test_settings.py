@@ -54,7 +54,7 @@ def test_defaults_are_sqlite_local_memory_cache_and_console_mail(settings_from):
     database = values["DATABASES"]["default"]
     assert database["ENGINE"] == "django.db.backends.sqlite3"
     assert database["NAME"] == str(SETTINGS.parents[1] / "db.sqlite3")
-    assert database["CONN_MAX_AGE"] == 0
+    assert database["CONN_MAX_AGE"] == 60
     assert database["CONN_HEALTH_CHECKS"] is True
     assert values["CACHES"] == {
         "default": {
@@ -87,7 +87,7 @@ def test_sqlite_waits_for_writers_in_wal_mode(settings_from):
 def test_postgresql_gets_no_sqlite_options(settings_from):
     values = settings_from(
         DATABASE_URL="postgres://wiki:pw@db.internal:5432/wiki",
-        DJANGO_CONN_MAX_AGE="60",
+        DJANGO_CONN_MAX_AGE="0",
         DJANGO_CONN_HEALTH_CHECKS="false",
     )
 
@@ -99,7 +99,7 @@ def test_postgresql_gets_no_sqlite_options(settings_from):
         "wiki",
     )
     assert database.get("OPTIONS", {}) == {}
-    assert database["CONN_MAX_AGE"] == 60
+    assert database["CONN_MAX_AGE"] == 0
     assert database["CONN_HEALTH_CHECKS"] is False
 
 
