@@ -7,6 +7,7 @@ Models stay slim: publishing lives in `profiles.workflow`, cross-model reads in
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -447,6 +448,9 @@ class SearchName(models.Model):
     profile's rows each time it is published. A name has one row per word its
     key may start at: `word` 0 is the whole name, `word` 1 the name from its
     second word on, and so on, so "Muhandis" finds "Abu Mahdi al-Muhandis".
+    Besides the names as listed, a leader's aliases are kept with the
+    leader's surname ("Abu Yasir al-Example", as prose calls people), and the
+    names written in a profile's sections (`PROSE`) are kept too.
     """
 
     class Kind(models.TextChoices):
@@ -455,9 +459,11 @@ class SearchName(models.Model):
         ALTERNATIVE_NAME = "alternative_name", "Alternative name"
         LEADER = "leader", "Leader"
         ALIAS = "alias", "Leader's alias"
+        ALIAS_WITH_SURNAME = "alias_surname", "Leader's alias with surname"
+        PROSE = "prose", "Named in the text"
 
     #: Kinds that name a leader, and so carry the leader's position.
-    LEADER_KINDS = (Kind.LEADER, Kind.ALIAS)
+    LEADER_KINDS = (Kind.LEADER, Kind.ALIAS, Kind.ALIAS_WITH_SURNAME)
     KEY_LENGTH = 200
 
     profile = models.ForeignKey(
@@ -474,14 +480,70 @@ class SearchName(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["leader", "alias"], leader_position__isnull=False)
-                | (~Q(kind__in=["leader", "alias"]) & Q(leader_position__isnull=True)),
+                condition=Q(
+                    kind__in=["leader", "alias", "alias_surname"],
+                    leader_position__isnull=False,
+                )
+                | (
+                    ~Q(kind__in=["leader", "alias", "alias_surname"])
+                    & Q(leader_position__isnull=True)
+                ),
                 name="search_name_leader_has_position",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.text} ({self.key})"
+
+
+class SearchText(models.Model):
+    """The searchable text of one section of a published profile, or of one
+    public source (its authors, title and publication), cut to
+    `TEXT_LENGTH` characters.
+
+    Derived data, not history: `profiles.search.index_profile` rewrites a
+    profile's rows, and those of the sources its notes cite, when a version
+    is published. The text is indexed for full-text search by the database:
+    an FTS5 table kept in step by triggers on SQLite, and on PostgreSQL the
+    stored `vector` with a GIN index (migration 0009), so no request reads
+    every profile's text.
+    """
+
+    #: A text-search vector takes at most about 10 bytes per character
+    #: (measured worst case: two-letter hyphenated words of 4-byte letters),
+    #: so 80,000 characters stay under PostgreSQL's limit of 1,048,575 bytes.
+    TEXT_LENGTH = 80_000
+    SOURCE_FIELD = "source"
+
+    profile = models.ForeignKey(
+        Profile,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="search_texts",
+    )
+    source = models.ForeignKey(
+        "sources.Source",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="search_texts",
+    )
+    field = models.CharField(max_length=40)
+    text = models.TextField()
+    vector = SearchVectorField(null=True, blank=True, editable=False)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(profile__isnull=False, source__isnull=True)
+                | Q(profile__isnull=True, source__isnull=False),
+                name="search_text_of_profile_or_source",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.text[:50]}"
 
 
 class Connection(models.Model):

@@ -14,9 +14,7 @@ class ProfileSitemap(Sitemap):
     limit = 1_000
 
     def items(self):
-        return (
-            Profile.objects.published().only("slug", "published_at").order_by("pk")
-        )
+        return Profile.objects.published().only("slug", "published_at").order_by("pk")
 
     def lastmod(self, profile):
         return profile.published_at

@@ -1,17 +1,34 @@
-"""The search page: `/search/?q=` over names, leaders, sources and text."""
+"""The search page: `/search/?q=` over names, leaders, names in the text,
+sources and text; `&in=<group>&page=<n>` pages through one group."""
 
+from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.http import urlencode
 
 from profiles import search as queries
 
 #: Longer queries are cut: no name or phrase is this long.
 MAX_QUERY_LENGTH = 200
+GROUP_LABELS = dict(queries.GROUPS)
 
 
 def search(request):
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    return render(
-        request,
-        "search/results.html",
-        {"query": query, "results": queries.search(query) if query else None},
-    )
+    group = request.GET.get("in", "")
+    context = {
+        "query": query,
+        "search_query": urlencode({"q": query}),
+        "results": None,
+        "group": None,
+    }
+    if query and group in GROUP_LABELS:
+        paginator = Paginator(queries.group_pages(query, group), queries.GROUP_SIZE)
+        context.update(
+            group=group,
+            group_label=GROUP_LABELS[group],
+            page_obj=paginator.get_page(request.GET.get("page")),
+            extra_query=urlencode({"q": query, "in": group}),
+        )
+    elif query:
+        context["results"] = queries.search(query)
+    return render(request, "search/results.html", context)

@@ -7,22 +7,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from profiles import search, workflow
-from profiles.models import ChangeRequest, Profile, SearchName
+from profiles.models import ChangeRequest, Profile, SearchName, SearchText
+from profiles.search import querying
 from tests.factories import profile_values, publish_values
 
 pytestmark = pytest.mark.django_db
 
 
 def published(name: str, *, leaders=(), **fields):
-    """A published profile with these leaders, its names indexed.
-
-    `workflow._publish` is to call `search.index_profile` itself; until it
-    does, the test calls it (again, which is harmless)."""
+    """A published profile with these leaders (`workflow._publish` indexes
+    it)."""
     values = profile_values(name, **fields)
     values["leaders"] = list(leaders)
-    profile = publish_values(values)
-    search.index_profile(profile)
-    return profile
+    return publish_values(values)
 
 
 def republish(profile, **values):
@@ -35,7 +32,6 @@ def republish(profile, **values):
         origin=ChangeRequest.Origin.IMPORT,
     )
     workflow.publish_import(change_request)
-    search.index_profile(profile)
 
 
 def leader(name: str, *aliases: str) -> dict:
@@ -64,6 +60,8 @@ def profile_names(group: search.Group) -> list[str]:
 def test_index_profile_writes_each_name_from_each_of_its_words():
     profile = published(
         "Kata'ib Hezbollah",
+        size=["about 500"],
+        background="a small group.",
         english_name="Hezbollah Brigades",
         alternative_names=["كتائب حزب الله"],
         leaders=[leader("Abu Mahdi al-Muhandis", "Jamal Jaafar Ibrahim")],
@@ -72,6 +70,7 @@ def test_index_profile_writes_each_name_from_each_of_its_words():
         (row.kind, row.text, row.word, row.key, row.leader_position)
         for row in SearchName.objects.filter(profile=profile)
     }
+    assert SearchText.objects.filter(profile=profile).count() == 2
     assert rows == {
         ("name", "Kata'ib Hezbollah", 0, "katayb hazbala", None),
         ("name", "Kata'ib Hezbollah", 1, "hazbala", None),
@@ -86,6 +85,7 @@ def test_index_profile_writes_each_name_from_each_of_its_words():
         ("alias", "Jamal Jaafar Ibrahim", 1, "jafar abraham", 0),
         ("alias", "Jamal Jaafar Ibrahim", 2, "abraham", 0),
     }
+    assert not SearchText.objects.filter(profile=profile, text__contains="<")
 
 
 def test_index_profile_replaces_the_rows_of_a_republished_profile(client):
@@ -116,7 +116,7 @@ def test_index_all_rebuilds_every_published_profile():
 
 def test_name_lookup_reads_the_key_index():
     published("Hezbollah")
-    lookup = SearchName.objects.filter(search._key_prefix("hazb"))
+    lookup = SearchName.objects.filter(querying._key_prefix("hazb"))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # A small table is cheaper to read whole; ask for the plan at scale.
@@ -346,31 +346,179 @@ def test_a_query_without_name_letters_searches_only_text(client):
     assert found.mentions.count == 1
 
 
-def test_query_count_does_not_grow_with_the_data(client):
-    def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            found = results(client, "Hezbollah")
-        assert all(group.count for _, _, group in found.groups)
-        return len(queries)
-
-    def add(n: int) -> None:
+def add_hezbollah_profiles(start: int, stop: int) -> None:
+    for n in range(start, stop):
         published(
             f"Hezbollah {n}",
             leaders=[leader(f"Hezbollah Leader {n}", f"Abu Hezbollah {n}")],
             notes=2,
             size=["Hezbollah fighters"],
+            background=f"Hezbollah Commander {n} spoke.",
             citations=[
                 {"number": 1, "text": f"A. Writer, “Hezbollah {n},” *Review*, 2019."},
                 {"number": 2, "text": f"B. Writer, “Hezbollah {n}b,” *Review*, 2020."},
             ],
         )
 
-    add(0)
-    one = count()
-    for n in range(1, 20):
-        add(n)
 
-    assert count() == one == search.QUERIES_PER_SEARCH
+def test_query_count_does_not_grow_with_the_data(client, django_assert_max_num_queries):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            found = results(client, "Hezbollah")
+        assert all(group.count for _, _, group in found.groups)
+        return len(queries)
+
+    add_hezbollah_profiles(0, 25)
+    at_25 = count()
+    add_hezbollah_profiles(25, 200)
+
+    assert count() == at_25 == search.QUERIES_PER_SEARCH
+    for query in ("Hezbollah 150", "fighters", "Writer", "Abu Hezbollah 7", "حزب"):
+        with django_assert_max_num_queries(search.QUERIES_PER_SEARCH):
+            results(client, query)
+    with django_assert_max_num_queries(search.QUERIES_PER_SEARCH):
+        client.get(reverse("search"), {"q": "Hezbollah", "in": "mentions", "page": 5})
+
+
+# Spelling variants of people -------------------------------------------------------
+
+
+def test_a_joined_compound_given_name_finds_the_name_written_apart(client):
+    published(
+        "Kata'ib Hezbollah",
+        leaders=[leader("Abu Fadak al-Muhammadawi", "Abdul Aziz al-Muhammadawi")],
+        background="Abdel Karim al-Zubaidi founded it.",
+    )
+
+    by_alias = results(client, "Abdulaziz al-Mohammadawi").leaders
+    by_part = results(client, "Aziz al-Muhammadawi").leaders
+    in_prose = results(client, "Abdulkarim Zubaidi").names
+
+    assert [m.leader_name for m in by_alias.items] == ["Abu Fadak al-Muhammadawi"]
+    assert by_alias.items[0].text == "<mark>Abdul Aziz al-Muhammadawi</mark>"
+    assert [m.leader_name for m in by_part.items] == ["Abu Fadak al-Muhammadawi"]
+    assert profile_names(in_prose) == ["Kata'ib Hezbollah"]
+
+
+def test_an_alias_with_the_leaders_surname_finds_the_leader(client):
+    profile = published(
+        "Example Brigade",
+        leaders=[
+            leader("Hamid al-Example", "Abu Yasir"),
+            leader("Khalid al-Hassan", "Khalid al-Mara'i", "al-Hajj Khalid"),
+        ],
+    )
+
+    found = results(client, "Abu Yasir al-Example").leaders
+    by_title = results(client, "Hajj Khalid al-Hasan").leaders
+
+    [match] = found.items
+    assert (match.kind, match.leader_name, match.text) == (
+        "alias_surname",
+        "Hamid al-Example",
+        "<mark>Abu Yasir al-Example</mark>",
+    )
+    assert match.profile == profile
+    assert [m.leader_name for m in by_title.items] == ["Khalid al-Hassan"]
+    # An alias with a surname of its own is not given the leader's.
+    assert not SearchName.objects.filter(text="Khalid al-Mara'i al-Hassan").exists()
+    assert "also known as" in page(client, "Abu Yasir al-Example")
+
+
+def test_a_vowel_variant_of_a_name_only_in_the_prose_finds_the_profile(client):
+    profile = published(
+        "Liwa al-Baqir",
+        background=(
+            "The tribe claims descent from the fifth Shiite imam, "
+            "Mohammed al-Baqir,¹ the brigade's namesake."
+        ),
+    )
+    published("Other Brigade", background="Nothing about imams.")
+
+    found = results(client, "Muhammad al-Baqir")
+
+    [match] = found.names.items
+    assert match.profile == profile
+    assert match.text == "<mark>Mohammed al-Baqir</mark>"
+    assert results(client, "Muhamad Bakir").names.count == 1
+    assert 'names <span dir="auto"><mark>Mohammed al-Baqir</mark>' in page(
+        client, "Muhammad al-Baqir"
+    )
+
+
+def test_sentence_openings_are_not_names():
+    from profiles.search.indexing import prose_names
+
+    assert prose_names(
+        "About 500 fighters. The group met Hezbollah chief Hassan Nasrallah's "
+        "men in Aleppo. Liwa al-Baqir's members joined bin Laden."
+    ) == ["Hezbollah", "Hassan Nasrallah", "Aleppo", "Liwa al-Baqir", "bin Laden"]
+
+
+# Nothing unpublished ---------------------------------------------------------------
+
+
+def test_nothing_unpublished_is_found(client):
+    published("Hezbollah", background="Published words.")
+    change_request = workflow.submit_change_request(
+        profile=None,
+        author=workflow.system_user(),
+        summary="Pending",
+        proposals={
+            name: workflow.Proposal(value)
+            for name, value in profile_values(
+                "Zarqawi Pending Brigade",
+                leaders=1,
+                background="Zarqawi secret words.",
+                citations=[
+                    {"number": 1, "text": "Z. Secret, “Zarqawi dossier,” *Hidden*."}
+                ],
+            ).items()
+        },
+        origin=ChangeRequest.Origin.IMPORT,
+    )
+    assert change_request.profile is None
+
+    found = results(client, "Zarqawi")
+
+    assert found.count == 0
+    assert results(client, "Hidden").sources.count == 0
+    assert not SearchText.objects.filter(text__contains="Zarqawi").exists()
+
+
+# Paging ----------------------------------------------------------------------------
+
+
+def test_a_group_is_paged_with_its_total(client):
+    for n in range(45):
+        published(f"Liwa Fatemiyoun {n:02}", size=[f"Fatemiyoun fighters {n}"])
+
+    overview = page(client, "Fatemiyoun")
+    response = client.get(
+        reverse("search"), {"q": "Fatemiyoun", "in": "profiles", "page": 2}
+    )
+    last = client.get(
+        reverse("search"), {"q": "Fatemiyoun", "in": "profiles", "page": 3}
+    )
+
+    assert "The first 20 of 45." in overview
+    assert "q=Fatemiyoun&amp;in=profiles&amp;page=2" in overview
+    page_obj = response.context["page_obj"]
+    assert page_obj.paginator.count == 45
+    assert page_obj.number == 2
+    assert [m.profile.name for m in page_obj.object_list] == [
+        f"Liwa Fatemiyoun {n:02}" for n in range(20, 40)
+    ]
+    html = response.content.decode()
+    assert "45 results for" in html
+    assert "Page 2 of 3" in html
+    assert 'rel="next" href="?q=Fatemiyoun&amp;in=profiles&amp;page=3"' in html
+    assert len(last.context["page_obj"].object_list) == 5
+    mentions = client.get(
+        reverse("search"), {"q": "fighters", "in": "mentions", "page": 3}
+    )
+    assert len(mentions.context["page_obj"].object_list) == 5
+    assert mentions.context["page_obj"].object_list[0].mentions
 
 
 # Large sections ---------------------------------------------------------------

@@ -1,0 +1,331 @@
+"""What search reads, computed when a version is published: the name index
+(`SearchName`) and the text index (`SearchText`).
+
+The name index holds every name of a published profile with its
+spelling-tolerant keys (`profiles.names`): the profile's names, its leaders'
+names and aliases, each alias with the leader's surname ("Abu Yasir
+al-Example" for Hamid al-Example, aka Abu Yasir: prose calls people so), a
+compound given name from its second part (`Aziz` for `Abdul Aziz`), and the
+names written in the sections' text (capitalised words in a row, `al-`
+names), at most `PROSE_NAMES` of them a profile.
+
+The text index holds each section's text and each public source's authors,
+title and publication, cut to `SearchText.TEXT_LENGTH` characters; the
+database indexes it for full-text search (migration 0009).
+
+Nothing here runs per request: `workflow._publish` calls `index_profile` in
+its transaction, and `index_all` rebuilds everything.
+"""
+
+import re
+from collections.abc import Iterable, Iterator
+
+from django.db import connection, transaction
+
+from profiles.models import (
+    CitationSource,
+    Leader,
+    Profile,
+    SearchName,
+    SearchText,
+    split_lines,
+)
+from profiles.names import name_words
+from profiles.sections import BULLET_FIELDS, PROSE_FIELDS
+from sources.models import Source
+
+Kind = SearchName.Kind
+
+#: The sections whose text is searched: all but the leaders.
+TEXT_FIELDS = (*BULLET_FIELDS, *PROSE_FIELDS)
+SOURCE_FIELDS = ("authors", "title", "publication")
+#: PostgreSQL text-search configuration: the profiles are written in English.
+SEARCH_CONFIG = "english"
+#: The names read from one profile's text at most, and their words at most.
+PROSE_NAMES = 100
+PROSE_NAME_WORDS = 6
+#: Aliases longer than this are full names, not combined with a surname.
+ALIAS_WORDS = 2
+#: A compound given name written in two parts or joined: its key starts so.
+_COMPOUND = "abd"
+
+_SUPERSCRIPTS = str.maketrans(dict.fromkeys("⁰¹²³⁴⁵⁶⁷⁸⁹", " "))
+#: A word of prose: letters, with inner hyphens and apostrophes (al-Baqir).
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’ʿʾ][^\W\d_]+)*")
+#: Lower-case words that belong inside a name: articles and kinship words.
+_NAME_LINKS = frozenset(
+    {"al", "el", "ul", "bin", "ibn", "bint", "ben", "abu", "abd", "umm", "de"}
+)
+#: Capitalised words that start sentences and phrases rather than names.
+_NOT_NAMES = frozenset(
+    re.findall(
+        r"\w+",
+        """a an the this that these those its his her their our in on at of for
+        from by with as and or but to after before during since while when
+        where which who whom whose what one two some many most several other
+        another such also however although though yet it he she they we there
+        here if then than so not no all both each every mr mrs ms dr""",
+    )
+)
+#: Matches (searched up to a word's start) when the word starts a sentence.
+_SENTENCE_END = re.compile(r"(?:\A|[.!?:;\n]|^[-•*]\s)[\s\"“‘(]*\Z", re.MULTILINE)
+_POSSESSIVE = re.compile(r"['’]s$")
+_PROSE_PROFILE_FIELDS = ("name", "english_name", "alternative_names", *TEXT_FIELDS)
+
+
+# Names -------------------------------------------------------------------------
+
+
+def _suffix_rows(
+    profile: Profile, kind: str, text: str, position: int | None
+) -> Iterator[SearchName]:
+    """One row per word the name's key may start at; a joined compound given
+    name (`Abdulaziz`) may also start at its second part (`aziz`)."""
+    keys = [word.key for word in name_words(text)]
+    seen = set()
+    for word in range(len(keys)):
+        starts = [keys[word:]]
+        if keys[word].startswith(_COMPOUND) and len(keys[word]) > len(_COMPOUND):
+            starts.append([keys[word][len(_COMPOUND) :], *keys[word + 1 :]])
+        for words in starts:
+            key = " ".join(words)[: SearchName.KEY_LENGTH]
+            if key in seen:
+                continue
+            seen.add(key)
+            yield SearchName(
+                profile=profile,
+                kind=kind,
+                leader_position=position,
+                text=text,
+                word=word,
+                key=key,
+            )
+
+
+def _surname(name: str) -> str:
+    """The leader's surname as written: the last word of the name with its
+    article (`al-Example`), or "" for a one-word name."""
+    words = name_words(name)
+    return name[words[-1].start :].strip() if len(words) > 1 else ""
+
+
+def aliases_with_surname(name: str, aliases: Iterable[str]) -> list[str]:
+    """Each short alias (a kunya, a title and name: at most `ALIAS_WORDS`
+    words) followed by the surname of the leader's `name`, unless the alias
+    has a surname already: "Abu Yasir al-Example" for Hamid al-Example, aka
+    Abu Yasir."""
+    surname = _surname(name)
+    if not surname:
+        return []
+    surname_key = name_words(surname)[-1].key
+    return [
+        f"{alias} {surname}"
+        for alias in aliases
+        if 0 < len(words := name_words(alias)) <= ALIAS_WORDS
+        and surname_key not in {word.key for word in words}
+        and not _has_article(alias[words[-1].start :])
+    ]
+
+
+def _has_article(word: str) -> bool:
+    """Whether the last word of a name carries an article (al-Mara'i): the
+    name has a surname of its own."""
+    return len(name_words(word)) == 1 and bool(re.search(r"[\s\-‐‑]", word))
+
+
+def prose_names(text: str) -> list[str]:
+    """The names written in `text`, in order, each once: runs of capitalised
+    words (Mohammed al-Baqir, Ali Khamenei, Aleppo), with the lower-case
+    articles and kinship words inside them (bin, al-, abu). A possessive's
+    goes; so do the capitalised words that start sentences (The, In, This …,
+    and any one word alone at the start of a sentence).
+    """
+    text = text.translate(_SUPERSCRIPTS)
+    names: list[str] = []
+    run: list[re.Match] = []
+
+    def close() -> None:
+        while run and run[-1].group().lower() in _NAME_LINKS:
+            run.pop()
+        alone_first = len(run) == 1 and _SENTENCE_END.search(text, 0, run[0].start())
+        if run and not alone_first:
+            name = _POSSESSIVE.sub("", text[run[0].start() : run[-1].end()])
+            if name not in names:
+                names.append(name)
+        run.clear()
+
+    previous_end = None
+    for match in _WORD.finditer(text):
+        word = match.group()
+        gap = text[previous_end : match.start()] if previous_end is not None else ""
+        previous_end = match.end()
+        if run and (gap != " " or len(run) >= PROSE_NAME_WORDS):
+            close()
+        lower = word.lower()
+        capitalised = word.split("-")[-1][:1].isupper()
+        if run:
+            named = capitalised or lower in _NAME_LINKS
+        else:
+            # An article or kinship word may open a name ("bin Laden").
+            named = (capitalised and lower not in _NOT_NAMES) or (
+                lower in _NAME_LINKS - {"de"}
+            )
+        if named:
+            run.append(match)
+        else:
+            close()
+    close()
+    return names
+
+
+def search_names(
+    profile: Profile, leaders: Iterable[Leader] | None = None
+) -> list[SearchName]:
+    """The index rows of a profile's names, its leaders' and the names in
+    its text (unsaved)."""
+    leaders = profile.leaders.all() if leaders is None else leaders
+    names = [(Kind.NAME, profile.name, None)]
+    if profile.english_name:
+        names.append((Kind.ENGLISH_NAME, profile.english_name, None))
+    names += [
+        (Kind.ALTERNATIVE_NAME, n, None) for n in split_lines(profile.alternative_names)
+    ]
+    for leader in leaders:
+        aliases = split_lines(leader.aliases)
+        names.append((Kind.LEADER, leader.name, leader.position))
+        names += [(Kind.ALIAS, alias, leader.position) for alias in aliases]
+        names += [
+            (Kind.ALIAS_WITH_SURNAME, alias, leader.position)
+            for alias in aliases_with_surname(leader.name, aliases)
+        ]
+    prose = []
+    for field in TEXT_FIELDS:
+        prose += [n for n in prose_names(getattr(profile, field)) if n not in prose]
+    names += [(Kind.PROSE, name, None) for name in prose[:PROSE_NAMES]]
+    rows, seen = [], set()
+    for kind, text, position in names:
+        if (kind, text, position) in seen:
+            continue
+        seen.add((kind, text, position))
+        rows += _suffix_rows(profile, kind, text, position)
+    return rows
+
+
+# Text ----------------------------------------------------------------------------
+
+
+def _bounded(text: str) -> str:
+    return text.translate(_SUPERSCRIPTS)[: SearchText.TEXT_LENGTH]
+
+
+def profile_texts(profile: Profile) -> list[SearchText]:
+    """One row per non-empty section of the profile (unsaved)."""
+    return [
+        SearchText(profile=profile, field=field, text=_bounded(text))
+        for field in TEXT_FIELDS
+        if (text := getattr(profile, field)).strip()
+    ]
+
+
+def source_text(source: Source) -> SearchText:
+    parts = (getattr(source, name) for name in SOURCE_FIELDS)
+    return SearchText(
+        source=source,
+        field=SearchText.SOURCE_FIELD,
+        text=_bounded("\n".join(part for part in parts if part)),
+    )
+
+
+def _write_texts(rows: list[SearchText], *, batch_size: int | None = None) -> None:
+    written = SearchText.objects.bulk_create(rows, batch_size=batch_size)
+    if connection.vendor == "postgresql" and written:
+        from django.contrib.postgres.search import SearchVector  # PostgreSQL only
+
+        SearchText.objects.filter(pk__in=[row.pk for row in written]).update(
+            vector=SearchVector("text", config=SEARCH_CONFIG)
+        )
+
+
+def _public_sources(profile_ids: Iterable[int] | None) -> Iterator[Source]:
+    """The public sources cited by these published profiles (all, for None),
+    with the fields search reads."""
+    cited = CitationSource.objects.filter(citation__profile__version__gte=1)
+    if profile_ids is not None:
+        cited = cited.filter(citation__profile_id__in=list(profile_ids))
+    return (
+        Source.objects.filter(
+            pk__in=cited.values("source_id"), published_at__isnull=False
+        )
+        .only(*SOURCE_FIELDS)
+        .order_by("pk")
+        .iterator(chunk_size=2000)
+    )
+
+
+# Writing ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def index_profile(profile: Profile) -> int:
+    """Rebuilds the search rows of one profile from what is published now.
+
+    Side effects: the profile's `SearchName` and `SearchText` rows are
+    deleted and, when the profile is published, written again from its
+    current names, leaders, aliases and sections (read from the database, not
+    from `profile`'s caches); the text rows of the public sources its notes
+    cite are rewritten. Returns the number of name rows written.
+    `workflow._publish` calls it in its transaction.
+    """
+    SearchName.objects.filter(profile_id=profile.pk).delete()
+    SearchText.objects.filter(profile_id=profile.pk).delete()
+    current = (
+        Profile.objects.published()
+        .filter(pk=profile.pk)
+        .only(*_PROSE_PROFILE_FIELDS)
+        .first()
+    )
+    if current is None:
+        return 0
+    leaders = Leader.objects.filter(profile_id=profile.pk).only(
+        "name", "aliases", "position"
+    )
+    names = SearchName.objects.bulk_create(search_names(current, leaders))
+    sources = list(_public_sources([profile.pk]))
+    SearchText.objects.filter(source_id__in=[s.pk for s in sources]).delete()
+    _write_texts([*profile_texts(current), *(source_text(s) for s in sources)])
+    return len(names)
+
+
+@transaction.atomic
+def index_all() -> int:
+    """Rebuilds both search indexes from everything published; needed after
+    the rules of `profiles.names` change. Returns the number of name rows
+    written."""
+    SearchName.objects.all().delete()
+    SearchText.objects.all().delete()
+    written = 0
+    names: list[SearchName] = []
+    texts: list[SearchText] = []
+    profiles = (
+        Profile.objects.published()
+        .only(*_PROSE_PROFILE_FIELDS)
+        .order_by("pk")
+        .prefetch_related("leaders")
+    )
+    for profile in profiles.iterator(chunk_size=500):
+        names += search_names(profile)
+        texts += profile_texts(profile)
+        if len(names) > 20_000:
+            written += len(SearchName.objects.bulk_create(names, batch_size=1000))
+            _write_texts(texts, batch_size=500)
+            names, texts = [], []
+    written += len(SearchName.objects.bulk_create(names, batch_size=1000))
+    _write_texts(texts, batch_size=500)
+    batch = []
+    for source in _public_sources(None):
+        batch.append(source_text(source))
+        if len(batch) >= 5000:
+            _write_texts(batch, batch_size=1000)
+            batch = []
+    _write_texts(batch, batch_size=1000)
+    return written

@@ -1,0 +1,362 @@
+"""The search page's queries over the indexes `profiles.search.indexing`
+writes on publish.
+
+A name is looked up by its spelling-tolerant key in `SearchName`'s key index:
+exact keys first, then keys that start with the query's. Sources and the
+sections' text are found by the database's full-text index over
+`SearchText`: FTS5 on SQLite, the stored vector's GIN index on PostgreSQL
+(where words match in any form: "fighters" finds "fighter").
+
+Each group is a count and one bounded page of rows, so a search makes the
+same number of queries whatever the data (at most `QUERIES_PER_SEARCH`) and
+reads at most `GROUP_SIZE` rows of a group per page.
+"""
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+from django.db import connection
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower, RowNumber
+
+from profiles.models import CitationSource, Leader, Profile, SearchName, SearchText
+from profiles.names import name_key
+from profiles.search.indexing import SEARCH_CONFIG, SOURCE_FIELDS
+from profiles.search.presenting import (
+    START,
+    STOP,
+    Citing,
+    Group,
+    GroupPages,
+    Mention,
+    MentionMatch,
+    NameMatch,
+    Results,
+    SourceMatch,
+    mark_query,
+    mark_words,
+    snippet,
+)
+from profiles.sections import SECTIONS_BY_FIELD
+from sources.models import Source
+
+Kind = SearchName.Kind
+
+GROUP_SIZE = 20
+#: Names, leaders and names in the text: a page and a count each; sources: a
+#: page, a count and the notes citing the page's sources; mentions: a page, a
+#: count and the page's snippets.
+QUERIES_PER_SEARCH = 12
+PROFILE_KINDS = (Kind.NAME, Kind.ENGLISH_NAME, Kind.ALTERNATIVE_NAME)
+#: A key this short is looked up whole, not as the start of longer keys,
+#: which would read a large part of the index.
+MIN_PREFIX = 3
+#: What a result shows of a profile.
+_PROFILE_FIELDS = ("name", "slug", "english_name")
+_ROW_FIELDS = ("profile", "kind", "leader_position", "text", "word", "key")
+_FTS_TABLE = "profiles_searchtext_fts"
+_FTS_WORD = re.compile(r"\w+")
+
+Finder = tuple[Callable[[], int], Callable[[int, int], list]]
+
+
+def search(query: str) -> Results:
+    """The first page of everything published that matches `query`, grouped
+    by kind, with each group's count."""
+    query = query.strip()
+    groups = {}
+    for name, (count, rows) in finders(query).items():
+        items = rows(0, GROUP_SIZE)
+        total = len(items) if len(items) < GROUP_SIZE else count()
+        groups[name] = Group(items, total)
+    return Results(query=query, **groups)
+
+
+def group_pages(query: str, group: str) -> GroupPages:
+    """One group's results, for a paginator."""
+    count, rows = finders(query.strip())[group]
+    return GroupPages(count, rows)
+
+
+def finders(query: str) -> dict[str, Finder]:
+    """Each group's count and rows (offset, limit), not yet run."""
+    key = name_key(query)
+    return {
+        "profiles": _names(query, key, PROFILE_KINDS, per=["profile_id"]),
+        "leaders": _leaders(query, key),
+        "names": _names(query, key, (Kind.PROSE,), per=["profile_id"]),
+        "sources": _sources(query),
+        "mentions": _mentions(query),
+    }
+
+
+def _none() -> Finder:
+    return (lambda: 0), (lambda offset, limit: [])
+
+
+# Names -----------------------------------------------------------------------
+
+
+def _key_prefix(key: str) -> Q:
+    """Keys starting with `key`, as a range of the key's index. PostgreSQL
+    compares text by its collation, which is not a prefix order, so there
+    LIKE 'key%' uses the pattern index Django adds beside the key's own."""
+    if len(key) < MIN_PREFIX:
+        return Q(key=key)
+    if connection.vendor == "postgresql":
+        return Q(key__startswith=key)
+    return Q(key__gte=key, key__lt=key + "\U0010ffff")
+
+
+def profiles_named(query: str) -> QuerySet:
+    """Ids of the published profiles with a name, English name or
+    alternative name matching `query` in any spelling: for filters such as
+    the profile list's (`pk__in=`)."""
+    key = name_key(query)
+    if not key:
+        return SearchName.objects.none().values("profile_id")
+    return SearchName.objects.filter(_key_prefix(key), kind__in=PROFILE_KINDS).values(
+        "profile_id"
+    )
+
+
+def _best_names(query: str, key: str, kinds, *, per: list[str]) -> QuerySet:
+    """Rows whose key starts with `key`, the best one for each value of the
+    `per` fields: the same key first, then a key from the name's first word,
+    the same spelling, the main name before the others."""
+    kind_order = Case(
+        *(When(kind=kind, then=Value(i)) for i, kind in enumerate(Kind.values)),
+        output_field=IntegerField(),
+    )
+    exact = Case(When(key=key, then=Value(0)), default=Value(1))
+    text_exact = Case(When(text__iexact=query, then=Value(0)), default=Value(1))
+    rank = [exact, F("word"), text_exact, kind_order, Lower("text")]
+    return (
+        SearchName.objects.filter(_key_prefix(key), kind__in=kinds)
+        .annotate(
+            exact=exact,
+            text_exact=text_exact,
+            kind_order=kind_order,
+            choice=Window(
+                RowNumber(), partition_by=[F(name) for name in per], order_by=rank
+            ),
+        )
+        .filter(choice=1)
+    )
+
+
+def _name_finder(best: QuerySet, key: str, **annotations) -> Finder:
+    ordered = (
+        best.select_related("profile")
+        .only(*_ROW_FIELDS, *(f"profile__{name}" for name in _PROFILE_FIELDS))
+        .annotate(**annotations)
+        .order_by(
+            "exact", "word", "text_exact", "kind_order", Lower("profile__name"), "pk"
+        )
+    )
+    length = len(key.split())
+
+    def rows(offset: int, limit: int) -> list[NameMatch]:
+        return [
+            NameMatch(
+                profile=row.profile,
+                kind=row.kind,
+                text=mark_words(row.text, row.word, length),
+                exact=row.exact == 0,
+                leader_name=getattr(row, "leader_name", ""),
+                leader_position=row.leader_position,
+            )
+            for row in ordered[offset : offset + limit]
+        ]
+
+    return best.count, rows
+
+
+def _names(query: str, key: str, kinds, *, per: list[str]) -> Finder:
+    if not key:
+        return _none()
+    return _name_finder(_best_names(query, key, kinds, per=per), key)
+
+
+def _leaders(query: str, key: str) -> Finder:
+    """Leaders found by any of their names: the name, an alias, or an alias
+    with the leader's surname."""
+    if not key:
+        return _none()
+    best = _best_names(
+        query, key, SearchName.LEADER_KINDS, per=["profile_id", "leader_position"]
+    )
+    leader = Leader.objects.filter(
+        profile_id=OuterRef("profile_id"), position=OuterRef("leader_position")
+    )
+    return _name_finder(best, key, leader_name=Subquery(leader.values("name")[:1]))
+
+
+# Text --------------------------------------------------------------------------
+
+
+def _fts_query(query: str) -> str:
+    """FTS5's query for every word of `query`, each quoted so that no word is
+    read as an operator; vowel signs go (the index keeps them only where the
+    published text has them, which is rare)."""
+    text = unicodedata.normalize("NFC", query)
+    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+    return " ".join(f'"{word}"' for word in _FTS_WORD.findall(text))
+
+
+def _search_query(query: str):
+    from django.contrib.postgres.search import SearchQuery  # PostgreSQL only
+
+    return SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+
+
+def _matching_texts(query: str) -> QuerySet | None:
+    """The `SearchText` rows matching `query`, through the text index; None
+    when the query has no word to look up."""
+    if connection.vendor == "postgresql":
+        return SearchText.objects.filter(vector=_search_query(query))
+    terms = _fts_query(query)
+    if not terms:
+        return None
+    found = RawSQL(
+        f"SELECT rowid FROM {_FTS_TABLE} WHERE {_FTS_TABLE} MATCH %s", [terms]
+    )
+    return SearchText.objects.filter(id__in=found)
+
+
+def _snippets(query: str, profile_ids: list[int]) -> dict[int, dict[str, str]]:
+    """The marked snippets of the matching sections of these profiles."""
+    if not profile_ids:
+        return {}
+    found: dict[int, dict[str, str]] = {}
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchHeadline  # PostgreSQL only
+
+        terms = _search_query(query)
+        rows = (
+            SearchText.objects.filter(profile_id__in=profile_ids, vector=terms)
+            .annotate(
+                headline=SearchHeadline(
+                    "text",
+                    terms,
+                    config=SEARCH_CONFIG,
+                    start_sel=START,
+                    stop_sel=STOP,
+                    max_words=30,
+                    min_words=12,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                )
+            )
+            .values_list("profile_id", "field", "headline")
+        )
+    else:
+        marks = ", ".join(["%s"] * len(profile_ids))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT t.profile_id, t.field, "
+                f"snippet({_FTS_TABLE}, 0, %s, %s, '…', 24) "
+                f"FROM {_FTS_TABLE} JOIN profiles_searchtext t "
+                f"ON t.id = {_FTS_TABLE}.rowid "
+                f"WHERE {_FTS_TABLE} MATCH %s AND t.profile_id IN ({marks})",
+                [START, STOP, _fts_query(query), *profile_ids],
+            )
+            rows = cursor.fetchall()
+    for profile_id, field, marked in rows:
+        found.setdefault(profile_id, {})[field] = marked
+    return found
+
+
+def _mentions(query: str) -> Finder:
+    """Profiles whose sections contain the words of `query`, by name, with a
+    snippet of each such section."""
+    texts = _matching_texts(query)
+    if texts is None:
+        return _none()
+    found = Profile.objects.published().filter(
+        pk__in=texts.filter(profile__isnull=False).values("profile_id")
+    )
+
+    def rows(offset: int, limit: int) -> list[MentionMatch]:
+        page = list(
+            found.only(*_PROFILE_FIELDS).order_by(Lower("name"), "pk")[
+                offset : offset + limit
+            ]
+        )
+        snippets = _snippets(query, [profile.pk for profile in page])
+        order = list(SECTIONS_BY_FIELD)
+        return [
+            MentionMatch(
+                profile,
+                [
+                    Mention(field, SECTIONS_BY_FIELD[field].label, snippet(marked))
+                    for field, marked in sorted(
+                        snippets.get(profile.pk, {}).items(),
+                        key=lambda item: order.index(item[0]),
+                    )
+                ],
+            )
+            for profile in page
+        ]
+
+    return found.count, rows
+
+
+# Sources -------------------------------------------------------------------------
+
+
+def _sources(query: str) -> Finder:
+    """Public sources cited by a published profile whose authors, title or
+    publication contain the words of `query`."""
+    texts = _matching_texts(query)
+    if texts is None:
+        return _none()
+    cited = CitationSource.objects.filter(citation__profile__version__gte=1)
+    found = Source.objects.filter(
+        pk__in=texts.filter(source__isnull=False).values("source_id"),
+        published_at__isnull=False,
+    ).filter(pk__in=cited.values("source_id"))
+    citing = (
+        cited.select_related("citation__profile")
+        .only(
+            "source_id",
+            "citation__number",
+            *(f"citation__profile__{name}" for name in _PROFILE_FIELDS),
+        )
+        .order_by(Lower("citation__profile__name"), "citation__number")
+    )
+
+    def rows(offset: int, limit: int) -> list[SourceMatch]:
+        page = found.order_by(Lower("title"), "pk").prefetch_related(
+            Prefetch("citation_sources", queryset=citing, to_attr="published_links")
+        )[offset : offset + limit]
+        return [
+            SourceMatch(
+                source=source,
+                parts={
+                    name: mark_query(getattr(source, name), query)
+                    for name in SOURCE_FIELDS
+                },
+                citing=[
+                    Citing(link.citation.profile, link.citation.number)
+                    for link in source.published_links
+                ],
+            )
+            for source in page
+        ]
+
+    return found.count, rows
