@@ -139,7 +139,9 @@ class Leader(models.Model):
     history = _history()
 
     class Meta:
-        ordering = ["profile", "position"]
+        # By the column: "profile" would sort through Profile's own ordering,
+        # joining the profile's table into every read of its leaders.
+        ordering = ["profile_id", "position"]
         constraints = [
             models.UniqueConstraint(
                 fields=["profile", "position"], name="leader_unique_position"
@@ -170,7 +172,7 @@ class Citation(models.Model):
     history = _history()
 
     class Meta:
-        ordering = ["profile", "number"]
+        ordering = ["profile_id", "number"]
         constraints = [
             models.UniqueConstraint(
                 fields=["profile", "number"], name="citation_unique_number"
@@ -203,7 +205,7 @@ class CitationSource(models.Model):
     history = _history()
 
     class Meta:
-        ordering = ["citation", "position"]
+        ordering = ["citation_id", "position"]
         constraints = [
             models.UniqueConstraint(
                 fields=["citation", "source"], name="citation_source_unique"
@@ -266,7 +268,15 @@ class ChangeRequest(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
         permissions = [("review_changerequest", "Can review change requests")]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            # A profile's requests in version order: a field's history reads
+            # them newest first, however many other profiles there are.
+            models.Index(
+                fields=["profile", "published_version"],
+                name="change_request_profile_version",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status__in=["approved", "rejected"])
