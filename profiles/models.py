@@ -102,6 +102,8 @@ class Profile(models.Model):
         permissions = [
             ("propose_change", "Can propose a change to a profile"),
         ]
+        # The home page's and the list's "recently updated".
+        indexes = [models.Index(fields=["published_at"], name="profile_published")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(version=0) | Q(published_at__isnull=False),
@@ -401,11 +403,15 @@ class Version(models.Model):
     snapshot = models.JSONField()
 
     class Meta:
-        ordering = ["profile", "-number"]
+        ordering = ["profile_id", "-number"]
         constraints = [
             models.UniqueConstraint(
                 fields=["profile", "number"], name="version_unique_number"
             ),
+        ]
+        # Recent changes and their feed, newest first across every profile.
+        indexes = [
+            models.Index(fields=["published_at", "id"], name="version_published"),
         ]
 
     def __str__(self) -> str:

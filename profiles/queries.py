@@ -3,12 +3,15 @@ so a page's query count does not grow with its data."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 from django.db.models import (
+    Count,
     Prefetch,
     Q,
     QuerySet,
     prefetch_related_objects,
 )
+from taggit.models import Tag
 
 from profiles.models import (
     ChangeRequest,
@@ -59,6 +62,31 @@ def published_profiles() -> QuerySet[Profile]:
 
 def recently_updated(limit: int = 8) -> QuerySet[Profile]:
     return Profile.objects.published().order_by("-published_at")[:limit]
+
+
+#: How many tags the home page lists: the most used.
+POPULAR_TAGS = 40
+
+
+def popular_tags(limit: int | None = None) -> list[Tag]:
+    """The `limit` (by default `POPULAR_TAGS`) tags on the most published
+    profiles, each with its `profile_count`, in name order.
+
+    Counting every tagged profile grows with the database, so the answer is
+    cached until the next publish anywhere (the newest version's number is
+    in the key: one indexed lookup)."""
+    limit = POPULAR_TAGS if limit is None else limit
+    newest = Version.objects.order_by("-pk").values_list("pk", flat=True).first()
+
+    def count() -> list[Tag]:
+        tags = (
+            Tag.objects.filter(profile__version__gte=1)
+            .annotate(profile_count=Count("profile", distinct=True))
+            .order_by("-profile_count", "name")[:limit]
+        )
+        return sorted(tags, key=lambda tag: tag.name.lower())
+
+    return cache.get_or_set(f"popular-tags:{limit}:{newest}", count, 60 * 60)
 
 
 def reviewers():

@@ -3,12 +3,11 @@
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 from django.views.generic import ListView
-from taggit.models import Tag
 
 from profiles import exporting, queries, roles, search
 from profiles.document import footnote_numbers
@@ -20,15 +19,10 @@ from profiles.sections import FIELD_LABELS, SECTIONS, SectionKind
 
 
 def home(request):
-    tags = (
-        Tag.objects.filter(profile__isnull=False)
-        .annotate(profile_count=Count("profile", distinct=True))
-        .order_by("name")
-    )
     return render(
         request,
         "profiles/home.html",
-        {"recent": queries.recently_updated(), "tags": tags},
+        {"recent": queries.recently_updated(), "tags": queries.popular_tags()},
     )
 
 

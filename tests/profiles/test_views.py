@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.template.defaultfilters import date as date_filter
 from django.utils.html import escape
 
+from profiles import queries
 from profiles.document import parse
 from sources.citations import format_source
 from tests.conftest import SEED
@@ -148,6 +149,22 @@ def test_home_lists_tags_with_links_to_the_filtered_list(client):
     ]
     syria = '<a href="/profiles/?tag=syria">Syria</a> <span class="count">(2)</span>'
     assert syria in html
+
+
+def test_home_lists_only_the_most_used_tags_and_counts_a_new_publish(
+    client, monkeypatch
+):
+    monkeypatch.setattr(queries, "POPULAR_TAGS", 2)
+    publish_profile("Alpha", tags=["Common", "Rare"])
+    publish_profile("Beta", tags=["Common", "Usual"])
+    publish_profile("Gamma", tags=["Usual"])
+    tags = re.compile(r'\?tag=[^"]+">([^<]+)</a> <span class="count">\((\d+)\)')
+
+    assert tags.findall(html_of(client.get("/"))) == [("Common", "2"), ("Usual", "2")]
+    publish_profile("Delta", tags=["Rare", "Usual"])
+    publish_profile("Epsilon", tags=["Rare"])
+
+    assert tags.findall(html_of(client.get("/"))) == [("Rare", "3"), ("Usual", "3")]
 
 
 def test_home_query_count_does_not_grow_with_profiles_and_tags(client):
