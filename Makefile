@@ -56,9 +56,11 @@ serve: venv
 test: venv $(NODE_DEPS) lint migrations-check
 	$(PY) -m pytest
 
+# ruff, then the layers of pyproject.toml's [tool.importlinter] contracts.
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: venv
 	$(VENV)/bin/ruff check --fix .
@@ -77,4 +79,5 @@ bench-mixed: venv
 	$(PY) bench/mixed_load.py --minutes $(MINUTES) --workers $(WORKERS)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache tests/browser/node_modules
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .import_linter_cache \
+		tests/browser/node_modules

@@ -212,8 +212,6 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="wiki@localhost")
 TAGGIT_CASE_INSENSITIVE = True
 SIMPLE_HISTORY_REVERT_DISABLED = True  # reverting is a change request, never a save
 
-PROFILES_PER_PAGE = 25
-
 # Sign-in throttling (django-axes): this many wrong passwords for one account from
 # one address lock that account there for the cool-off, staff included; the
 # admin's sign-in goes through the same backend. The lock is per account and

@@ -18,7 +18,7 @@ urlpatterns = [
     path("profiles/", include("profiles.urls")),
     path("review/", include("profiles.review_urls")),
     path("inbox/", include("profiles.inbox_urls")),
-    path("sources/", include("sources.urls")),
+    path("sources/", include("profiles.sources_urls")),
     path("search/", search.search, name="search"),
     path("changes/", history.recent_changes, name="changes"),
     path("changes/feed/", RecentChangesFeed(), name="changes-feed"),

@@ -193,7 +193,6 @@ _AKA_RE = re.compile(
     re.IGNORECASE,
 )
 _ROLE_VERB_RE = re.compile(r"\s(?:is|was)\s")
-_ALIAS_SPLIT_RE = re.compile(r"[,;]")
 
 
 def _split_title(line: str) -> tuple[str, str]:

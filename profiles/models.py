@@ -15,7 +15,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from profiles.sections import BULLET_FIELDS, FIELD_LABELS, SECTIONS
+from profiles.sections import FIELD_LABELS
 
 
 def split_lines(text: str) -> list[str]:
@@ -124,9 +124,6 @@ class Profile(models.Model):
     def items(self, field: str) -> list[str]:
         """The bullets of a bullet section, or the lines of a list field."""
         return split_lines(getattr(self, field))
-
-    def bullet_sections(self):
-        return [(s, self.items(s.field)) for s in SECTIONS if s.field in BULLET_FIELDS]
 
 
 class Leader(models.Model):

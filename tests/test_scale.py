@@ -19,7 +19,7 @@ from django.utils import timezone
 from profiles.models import ChangeRequest, Profile, ProposedChange, Version
 from profiles.network import queries as network_queries
 from profiles.sitemaps import ProfileSitemap
-from sources import views as source_views
+from profiles.views import sources as source_views
 from tests.factories import (
     editor_user,
     publish_change,

@@ -1,19 +1,25 @@
 """Rendering of profile text: escaped, footnote marks as links to the notes,
 web links only for http and https, and the result sanitised again with nh3.
 
+A note is its commentary, rendered like profile text, followed by its
+sources in the house citation style of `sources.templatetags.citation_style`.
+
 Footnote anchors need to be unique on a page, so the first mark of each note
 gets the `ref-N` id the note links back to; the page's state lives in the
 template's render context.
 """
 
 import re
+from functools import lru_cache
 
 import nh3
 from django import template
-from django.utils.html import escape
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from profiles.document import FOOTNOTE_MARK_RE, footnote_numbers
+from sources.citations import parse_note
+from sources.templatetags.citation_style import citation_html
 from sources.weblinks import is_web_url
 
 register = template.Library()
@@ -100,6 +106,43 @@ def prose(context, text: str) -> SafeString:
 def note_html(text: str) -> SafeString:
     """A note: *Publication* in italics and its web addresses linked."""
     return _clean(_html(text, italics=True))
+
+
+@register.filter
+def note_citation_html(citation) -> SafeString:
+    """A note as its commentary followed by its sources in the house style,
+    separated by "; ". A note citing no source is shown as written.
+
+    Reads `citation.cited_sources()`: prefetch `citation_sources__source` to
+    keep a page of notes to one query.
+    """
+    sources = citation.cited_sources()
+    if not sources:
+        return note_html(citation.text)
+    citations = format_html_join("; ", "{}", ((citation_html(s),) for s in sources))
+    commentary = _commentary_html(citation.text)
+    if not commentary:
+        return citations
+    return format_html("{} {}", commentary, citations)
+
+
+#: Notes longer than this are parsed on every view rather than remembered.
+_REMEMBERED_NOTE_CHARS = 2_000
+
+
+@lru_cache(maxsize=8_192)
+def _remembered_commentary_html(text: str) -> SafeString:
+    commentary = parse_note(text)[0]
+    return note_html(commentary) if commentary else SafeString()
+
+
+def _commentary_html(text: str) -> SafeString:
+    """The HTML of what a note says besides its sources, remembered per
+    process by the note's text: parsing every note of a 500-note profile
+    again took most of the time of its page."""
+    if len(text) > _REMEMBERED_NOTE_CHARS:
+        return _remembered_commentary_html.__wrapped__(text)
+    return _remembered_commentary_html(text)
 
 
 @register.filter

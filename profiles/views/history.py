@@ -10,9 +10,9 @@ from django.utils.dateparse import parse_datetime
 
 from profiles import diff, limits, queries
 from profiles.models import Citation, Leader, Profile, join_lines
+from profiles.presenting import profile_page_context
 from profiles.sections import FIELD_LABELS, FIELDS
 from profiles.serializers import LIST_FIELDS, TEXT_FIELDS, json_values
-from profiles.views.reading import profile_page_context
 from sources.models import Source
 
 

@@ -7,14 +7,10 @@ with `dir="auto"` so Arabic or Persian sits right inside an English line, and
 the title and publication, the work's own words, carry its `lang`.
 """
 
-from functools import lru_cache
-
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from profiles.templatetags.profile_text import note_html
-from sources.citations import parse_note
 from sources.weblinks import is_web_url
 
 register = template.Library()
@@ -72,40 +68,3 @@ def citation_html(source) -> SafeString:
         '<span class="citation">{}</span>',
         format_html_join(" ", "{}", ((chunk,) for chunk in chunks)),
     )
-
-
-@register.filter
-def note_citation_html(citation) -> SafeString:
-    """A note as its commentary followed by its sources in the house style,
-    separated by "; ". A note citing no source is shown as written.
-
-    Reads `citation.cited_sources()`: prefetch `citation_sources__source` to
-    keep a page of notes to one query.
-    """
-    sources = citation.cited_sources()
-    if not sources:
-        return note_html(citation.text)
-    citations = format_html_join("; ", "{}", ((citation_html(s),) for s in sources))
-    commentary = _commentary_html(citation.text)
-    if not commentary:
-        return citations
-    return format_html("{} {}", commentary, citations)
-
-
-#: Notes longer than this are parsed on every view rather than remembered.
-_REMEMBERED_NOTE_CHARS = 2_000
-
-
-@lru_cache(maxsize=8_192)
-def _remembered_commentary_html(text: str) -> SafeString:
-    commentary = parse_note(text)[0]
-    return note_html(commentary) if commentary else SafeString()
-
-
-def _commentary_html(text: str) -> SafeString:
-    """The HTML of what a note says besides its sources, remembered per
-    process by the note's text: parsing every note of a 500-note profile
-    again took most of the time of its page."""
-    if len(text) > _REMEMBERED_NOTE_CHARS:
-        return _remembered_commentary_html.__wrapped__(text)
-    return _remembered_commentary_html(text)

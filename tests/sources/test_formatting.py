@@ -1,5 +1,6 @@
-"""Tests for sources.templatetags.citation_style: sources and notes in the
-house citation style, as HTML."""
+"""Tests for the house citation style as HTML: sources
+(`sources.templatetags.citation_style`) and a profile's notes citing them
+(`profiles.templatetags.profile_text.note_citation_html`)."""
 
 import re
 from html import unescape
@@ -8,9 +9,9 @@ import pytest
 from django.template import Context, Template
 
 from profiles import queries
-from profiles.templatetags.profile_text import note_html
+from profiles.templatetags.profile_text import note_citation_html, note_html
 from sources.citations import SourceEntry, format_source
-from sources.templatetags.citation_style import citation_html, note_citation_html
+from sources.templatetags.citation_style import citation_html
 from tests.factories import SourceFactory, profile_values, publish_values
 
 REL = 'rel="nofollow noopener noreferrer"'

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sources import views
+from profiles.views import sources as views
 
 app_name = "sources"
 

@@ -1,6 +1,10 @@
 """Reads of the bibliography for its pages: the searchable, sortable list of
 sources with how many profiles cite each, and where one source is cited.
 
+They live here rather than in `sources`, which sits below `profiles` and never
+imports it: counting citing profiles means reading the profiles' notes and
+accepted changes.
+
 Each read carries the joins its page needs, so a page's query count does not
 grow with its data. Only published profiles count as citing, and only
 public sources (cited by a published version) are shown.

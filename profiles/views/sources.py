@@ -1,4 +1,7 @@
-"""The bibliography's pages: every source, and where one source is cited."""
+"""The bibliography's pages: every source, and where one source is cited.
+
+They are served under `/sources/` with the `sources:` URL names
+(`profiles.sources_urls`); the reads are `profiles.citing`."""
 
 from urllib.parse import urlencode
 
@@ -7,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language_info
 from django.views.generic import ListView
 
-from sources import queries
+from profiles import citing as queries
 from sources.models import Source
 
 

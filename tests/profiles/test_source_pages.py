@@ -470,7 +470,7 @@ def test_detail_query_count_does_not_grow_with_citations(client, reviewer):
 def test_detail_pages_the_notes_and_fields_citing_a_much_cited_source(
     client, monkeypatch
 ):
-    monkeypatch.setattr("sources.views.PER_PAGE", 2)
+    monkeypatch.setattr("profiles.views.sources.PER_PAGE", 2)
     source = SourceFactory()
     for name in ("Alpha", "Bravo", "Charlie"):
         cite(source, name=name)
