@@ -8,6 +8,8 @@ Whatever is wrong is one `ImportFailed` line naming the file (and the line of
 a text document), never a traceback."""
 
 import json
+from collections.abc import Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,8 +21,9 @@ from django.utils.text import slugify
 from profiles import limits, workflow
 from profiles.document import DocumentError, footnote_numbers, parse
 from profiles.models import ChangeRequest, Profile
+from profiles.network import indexing
 from profiles.serializers import FIELDS, InvalidValues, document_values, json_values
-from sources.bibliography import source_for
+from sources.bibliography import sources_for
 from sources.citations import parse_note
 
 
@@ -38,6 +41,21 @@ class ImportResult:
     name: str
     change_request: ChangeRequest | None  # None when nothing changed
     published_version: int | None
+
+    @property
+    def outcome(self) -> str:
+        """ "created" (a new profile, published or proposed), "updated" (a
+        change to a published one) or "unchanged"."""
+        if self.change_request is None:
+            return "unchanged"
+        return "created" if self.change_request.base_version == 0 else "updated"
+
+
+#: Files published between two rewrites of the network's edges: the edges of
+#: a batch are found in one pass (`indexing.batch`), and an import stopped
+#: half-way leaves at most this many files' edges unwritten (`rebuild_network`
+#: writes them).
+BATCH_FILES = 250
 
 
 def read_documents(path: Path) -> list[dict[str, Any]]:
@@ -152,6 +170,31 @@ def _check_limits(
         raise ImportFailed(name, None, f"{where}{field}: {messages[0]}")
 
 
+def import_files(
+    paths: Sequence[Path], *, publish: bool, dry_run: bool = False
+) -> Iterator[tuple[Path, list[ImportResult] | ImportFailed]]:
+    """Imports the files one after another, each in its own transaction (see
+    `import_file`), and yields each with its results or the `ImportFailed`
+    that refused it: a refused file leaves nothing of itself and the others
+    imported.
+
+    Side effects: those of `import_file`; with `publish`, the network's edges
+    are rewritten once per `BATCH_FILES` files (`indexing.batch`) instead of
+    after each profile, in their own transaction once the batch's files are
+    committed. A dry run publishes nothing that lasts, so it rewrites no
+    edges.
+    """
+    batched = publish and not dry_run
+    for start in range(0, len(paths), BATCH_FILES):
+        with indexing.batch() if batched else nullcontext():
+            for path in paths[start : start + BATCH_FILES]:
+                try:
+                    outcome = import_file(path, publish=publish, dry_run=dry_run)
+                except ImportFailed as error:
+                    outcome = error
+                yield path, outcome
+
+
 def import_file(
     path: Path, *, publish: bool, dry_run: bool = False
 ) -> list[ImportResult]:
@@ -210,9 +253,13 @@ def _import_values(path: str, values: dict[str, Any], *, publish: bool) -> Impor
 def _proposals(values: dict[str, Any]) -> dict[str, workflow.Proposal]:
     """Each field proposed with the sources of the notes its footnote marks
     point to; the notes themselves are supported by every source they cite."""
-    note_sources = {
-        citation["number"]: [source_for(e) for e in parse_note(citation["text"])[1]]
+    entries = {
+        citation["number"]: parse_note(citation["text"])[1]
         for citation in values["citations"]
+    }
+    found = iter(sources_for(e for cited in entries.values() for e in cited))
+    note_sources = {
+        number: [next(found) for _ in cited] for number, cited in entries.items()
     }
     proposals = {}
     for field in FIELDS:

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
 
 from profiles import limits, notifications, queries, roles, search
 from profiles.document import footnote_numbers
@@ -48,7 +49,7 @@ from profiles.serializers import (
     profile_to_dict,
     profile_values,
 )
-from sources.bibliography import publish_source, source_for
+from sources.bibliography import publish_source, source_for, sources_for
 from sources.citations import SourceEntry, format_source, parse_note
 from sources.models import Source
 
@@ -259,16 +260,26 @@ def _note_sources(name: str, value: Any) -> list[SourceEntry]:
 
 
 def _record_changes(change_request: ChangeRequest, changed: dict[str, Proposal]):
+    """One `ProposedChange` per changed field, with its sources, written in
+    two inserts whatever the number of fields."""
+    changes, links = [], []
     for name in FIELDS:
         if name not in changed:
             continue
         proposal = changed[name]
-        change = ProposedChange.objects.create(
+        change = ProposedChange(
             change_request=change_request, field=name, value=proposal.value
         )
+        changes.append(change)
         entries = list(proposal.sources) or _note_sources(name, proposal.value)
         sources = [e if isinstance(e, Source) else source_for(e) for e in entries]
-        change.sources.set(list(dict.fromkeys(sources)))
+        links += [(change, source) for source in dict.fromkeys(sources)]
+    ProposedChange.objects.bulk_create(changes)
+    through = ProposedChange.sources.through
+    through.objects.bulk_create(
+        through(proposedchange_id=change.pk, source_id=source.pk)
+        for change, source in links
+    )
 
 
 def _check_proposer(author, origin: str) -> None:
@@ -680,11 +691,17 @@ def _publish(
 def _record_provenance(
     profile: Profile, change_request: ChangeRequest, accepted: dict[str, Any]
 ) -> None:
-    """Each published field now comes from this request's change."""
-    for change in change_request.changes.filter(field__in=list(accepted)):
-        FieldProvenance.objects.update_or_create(
-            profile=profile, field=change.field, defaults={"change": change}
-        )
+    """Each published field now comes from this request's change (one
+    insert, replacing the field's earlier row)."""
+    FieldProvenance.objects.bulk_create(
+        [
+            FieldProvenance(profile=profile, field=change.field, change=change)
+            for change in change_request.changes.filter(field__in=list(accepted))
+        ],
+        update_conflicts=True,
+        unique_fields=["profile", "field"],
+        update_fields=["change"],
+    )
 
 
 def _unique_slug(name: str) -> str:
@@ -730,22 +747,38 @@ def _delete(instance, **stamp) -> None:
     instance.delete()
 
 
+def _add(model, rows: list, stamp: dict) -> None:
+    """Inserts new rows of a tracked model and their history rows, stamped
+    as `_save` stamps them, in one insert each."""
+    if not rows:
+        return
+    for row in rows:
+        row._history_user = stamp["_history_user"]
+    bulk_create_with_history(
+        rows,
+        model,
+        custom_historical_attrs={"change_request": stamp["_change_request"]},
+    )
+
+
 def _sync_leaders(profile: Profile, rows: list[dict], stamp: dict) -> None:
     """Leaders are matched by position: row n of the proposal updates leader n."""
     existing = {leader.position: leader for leader in profile.leaders.all()}
+    added = []
     for position, row in enumerate(rows):
-        leader = existing.pop(position, None) or Leader(
-            profile=profile, position=position
-        )
         new = {
             "name": row["name"],
             "aliases": join_lines(row["aliases"]),
             "role": row["role"],
         }
-        if leader.pk is None or any(getattr(leader, k) != v for k, v in new.items()):
+        leader = existing.pop(position, None)
+        if leader is None:
+            added.append(Leader(profile=profile, position=position, **new))
+        elif any(getattr(leader, k) != v for k, v in new.items()):
             for key, value in new.items():
                 setattr(leader, key, value)
             _save(leader, **stamp)
+    _add(Leader, added, stamp)
     for leader in existing.values():
         _delete(leader, **stamp)
 
@@ -774,25 +807,35 @@ def _sync_citations(profile: Profile, rows: list[dict], stamp: dict, *, now) -> 
     """Notes are matched by number; a note whose text changed has its sources
     read again from the new text, and they become public."""
     existing = {citation.number: citation for citation in profile.citations.all()}
+    changed = []
     for row in rows:
         citation = existing.pop(row["number"], None)
         if citation is not None and citation.text == row["text"]:
             continue
-        citation = citation or Citation(profile=profile, number=row["number"])
-        citation.text = row["text"]
-        _save(citation, **stamp)
-        for link in citation.citation_sources.all():
-            _delete(link, **stamp)
-        _, entries = parse_note(row["text"])
+        changed.append((citation, row, parse_note(row["text"])[1]))
+    found = iter(sources_for(e for _, _, entries in changed for e in entries))
+    added, links = [], []
+    for citation, row, entries in changed:
+        if citation is None:
+            citation = Citation(profile=profile, number=row["number"], text=row["text"])
+            added.append(citation)
+        else:
+            citation.text = row["text"]
+            _save(citation, **stamp)
+            for link in citation.citation_sources.all():
+                _delete(link, **stamp)
         described = {}
         for entry in entries:
-            described.setdefault(source_for(entry), entry)
+            described.setdefault(next(found), entry)
         for position, (source, entry) in enumerate(described.items()):
             publish_source(source, at=now, described_as=entry)
-            _save(
-                CitationSource(citation=citation, source=source, position=position),
-                **stamp,
+            links.append(
+                CitationSource(citation=citation, source=source, position=position)
             )
+    _add(Citation, added, stamp)
+    for link in links:
+        link.citation_id = link.citation.pk  # the new notes have theirs now
+    _add(CitationSource, links, stamp)
     for citation in existing.values():
         for link in citation.citation_sources.all():
             _delete(link, **stamp)

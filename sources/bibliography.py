@@ -1,9 +1,12 @@
 """Writes to the bibliography: a cited work becomes one shared `Source` row."""
 
+from collections.abc import Iterable
+
 from django.db import IntegrityError, transaction
 
 from sources.citations import SourceEntry, guess_language
 from sources.models import Source
+from sources.weblinks import normalise_url
 
 
 def source_for(entry: SourceEntry) -> Source:
@@ -27,7 +30,10 @@ def source_for(entry: SourceEntry) -> Source:
         url=url,
         language=entry.language or guess_language(entry.title or entry.publication),
     )
-    source.full_clean(validate_unique=False)
+    # `save` computes the normalised URL; its uniqueness is the database's to
+    # enforce (caught below). Validating it here would look up the empty key
+    # the field holds until then, reading every row without a URL.
+    source.full_clean(exclude=["normalised_url"], validate_unique=False)
     try:
         with transaction.atomic():
             source.save()
@@ -35,6 +41,32 @@ def source_for(entry: SourceEntry) -> Source:
         # Another request recorded the same URL between our look-up and insert.
         return Source.objects.matching(entry).get()
     return source
+
+
+def sources_for(entries: Iterable[SourceEntry]) -> list[Source]:
+    """`source_for` of each of `entries`, in order, the works with a URL that
+    are recorded already found in one query (a document's notes cite a
+    dozen works; an import reads thousands of documents)."""
+    entries = list(entries)
+    urls = {normalise_url(entry.url) for entry in entries if entry.url}
+    known = (
+        {
+            source.normalised_url: source
+            for source in Source.objects.with_url().filter(normalised_url__in=urls)
+        }
+        if urls
+        else {}
+    )
+    found = []
+    for entry in entries:
+        url = normalise_url(entry.url) if entry.url else None
+        source = known.get(url) if url else None
+        if source is None:
+            source = source_for(entry)
+            if url:
+                known[url] = source
+        found.append(source)
+    return found
 
 
 def publish_source(source: Source, *, at, described_as: SourceEntry | None = None):

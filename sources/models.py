@@ -15,11 +15,18 @@ class SourceQuerySet(models.QuerySet):
         """Works a reviewer has let readers see: cited by a published version."""
         return self.filter(published_at__isnull=False)
 
+    def with_url(self) -> "SourceQuerySet":
+        """Works with a URL. Filtering by URL through this states the
+        condition of the unique index on `normalised_url`, which SQLite
+        needs in the query to use that partial index instead of reading
+        every row."""
+        return self.filter(~Q(normalised_url=""))
+
     def matching(self, entry: SourceEntry) -> "SourceQuerySet":
         """The existing row for this work: same normalised URL, or for a work
         without a URL the same authors, title, publication and date."""
         if entry.url:
-            return self.filter(normalised_url=normalise_url(entry.url))
+            return self.with_url().filter(normalised_url=normalise_url(entry.url))
         return self.filter(
             normalised_url="",
             authors=entry.authors,

@@ -11,7 +11,7 @@ rules (`profiles.network.matching`), so they give the same rows.
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db import transaction
@@ -82,47 +82,85 @@ def index_profile(profile: Profile, *, before: Published | None) -> int:
     link, unlink or relink their mentions; the `ProfileDegree` of every
     profile whose edges changed is recomputed. Nothing when neither changed.
     Returns the number of `Connection` rows written. Inside `batch()`, the
-    profiles to rewrite are only noted, and rewritten when the batch ends.
+    profile and its names are only noted, and the rows are written when the
+    batch ends.
     """
     now = published_state(profile)
     if now is None or now == before:
         return 0
-    sources = {profile.pk}
+    names = []
     if before is None or before.names != now.names:
-        names = {name for _, name in now.names}
+        names = [Names(profile.pk, *_names_of(now))]
         if before is not None:
-            names |= {name for _, name in before.names}
-        others = _may_name(names).exclude(pk=profile.pk)
-        sources |= set(others.values_list("pk", flat=True))
+            names.append(Names(profile.pk, *_names_of(before)))
     pending = _batch.get()
     if pending is not None:
-        pending |= sources
+        pending.sources.add(profile.pk)
+        pending.names += names
         return 0
+    sources = {profile.pk}
+    if names:
+        probed = {name for row in names for _, name in profile_names(row)}
+        others = _may_name(probed).exclude(pk=profile.pk)
+        sources |= set(others.values_list("pk", flat=True))
     return reindex(sources)
 
 
-_batch: ContextVar[set[int] | None] = ContextVar("network_batch", default=None)
+def _names_of(state: Published) -> tuple[str, str, str]:
+    return state.name, state.english_name, state.alternative_names
+
+
+@dataclass
+class _Pending:
+    """What the publishes inside a `batch()` changed: the profiles whose own
+    edges to rewrite, and every name they had before or have now."""
+
+    sources: set[int] = field(default_factory=set)
+    names: list[Names] = field(default_factory=list)
+
+
+_batch: ContextVar[_Pending | None] = ContextVar("network_batch", default=None)
 
 
 @contextmanager
 def batch() -> Iterator[None]:
-    """Publishes inside note the profiles whose edges they change, and the
-    edges are rewritten once, in one transaction, when the block ends: for
-    an import of many documents, where rewriting after each would read every
-    profile's names each time. Until then pages show the edges as they were.
+    """Publishes inside note the profiles whose edges they change and the
+    names they gain or lose; when the block ends, the profiles that may name
+    one of those names are found in one pass over the connections sections
+    (`_naming`), and all their edges are rewritten once, in one transaction:
+    for an import of many documents, where rewriting after each would read
+    every profile's names each time. Until then pages show the edges as they
+    were.
     """
     if _batch.get() is not None:  # already inside one: the outer one rewrites
         yield
         return
-    token = _batch.set(set())
+    token = _batch.set(_Pending())
     try:
         yield
     finally:
         # Also after an error: what was published before it stays published.
         pending = _batch.get()
         _batch.reset(token)
-        with transaction.atomic():
-            reindex(pending)
+        if pending.sources:
+            with transaction.atomic():
+                reindex(pending.sources | _naming(pending.names))
+
+
+def _naming(names: list[Names]) -> set[int]:
+    """The published profiles whose connections section may contain one of
+    the names of `names`: each section is read once, and only the names it
+    may contain are tried on it (`NameIndex`)."""
+    if not names:
+        return set()
+    index = NameIndex(names)
+    sections = (
+        Profile.objects.published()
+        .exclude(**{CONNECTIONS: ""})
+        .values_list("pk", CONNECTIONS)
+        .iterator(chunk_size=500)
+    )
+    return {pk for pk, text in sections if index.candidates(text)}
 
 
 def reindex(source_pks: Iterable[int]) -> int:
@@ -177,32 +215,34 @@ def _row(model, found: Found):
 
 def _may_name(names: Iterable[str]):
     """The published profiles whose connections section may contain one of
-    `names`: a filter on a piece of each name that the database compares as
-    the name patterns do (see `_probe`), or every profile with connections
-    when a name has no such piece."""
+    `names`: for each name, a filter on every piece of it that the database
+    compares as the name patterns do (see `_probes`), all of which a text
+    naming it contains; every profile with connections when a name has no
+    such piece."""
     profiles = Profile.objects.published().exclude(**{CONNECTIONS: ""})
     condition = Q()
     for name in names:
         if not linkable(name):
             continue
-        probe = _probe(name)
-        if probe is None:
+        probes = _probes(name)
+        if not probes:
             return profiles
-        condition |= Q(**{f"{CONNECTIONS}__icontains": probe})
+        condition |= Q.create(
+            [(f"{CONNECTIONS}__icontains", probe) for probe in probes]
+        )
     return profiles.filter(condition) if condition else profiles.none()
 
 
-def _probe(name: str) -> str | None:
-    """The longest piece of `name` between spaces and apostrophes that any
-    text naming it contains and that `icontains` compares as the patterns
-    do: one of ASCII and caseless letters only, since SQLite ignores the case
+def _probes(name: str) -> list[str]:
+    """The pieces of `name` between spaces and apostrophes that any text
+    naming it contains and that `icontains` compares as the patterns do:
+    those of ASCII and caseless letters only, since SQLite ignores the case
     of ASCII letters alone."""
-    safe = [
+    return [
         piece
-        for piece in name_pieces(name)
+        for piece in dict.fromkeys(name_pieces(name))
         if all(char.isascii() or char.lower() == char.upper() for char in piece)
     ]
-    return max(safe, key=len) if safe else None
 
 
 def _store_degrees(pks: set[int]) -> None:

@@ -258,8 +258,10 @@ class NameIndex:
     A name matched as whole words ("Kata'ib Hezbollah") stands in the text
     with each of its words whole, so it is filed under its longest word and
     looked up by the words of the text. An Arabic-script name may be joined
-    to the words around it, so those are tried on every text. Either way a
-    name is kept only when every piece of it is in the text (`may_name`).
+    to the words around it, so it is filed under its longest piece and looked
+    up by every piece of the text's words as long as one (`_pieces_in`).
+    Either way a name is kept only when every piece of it is in the text
+    (`may_name`).
     """
 
     def __init__(
@@ -267,9 +269,12 @@ class NameIndex:
     ) -> None:
         """With `texts`, only the names that may stand in one of them are
         filed: enough for those texts, and quicker to build."""
-        words = None if texts is None else _words("\n".join(texts))
+        joined = None if texts is None else "\n".join(texts)
+        words = None if joined is None else _words(joined)
+        folded = None if joined is None else fold(joined)
         self._by_word: dict[str, list[tuple[list[str], Profile]]] = {}
-        self._anywhere: list[tuple[list[str], Profile]] = []
+        self._by_piece: dict[str, list[tuple[list[str], Profile]]] = {}
+        self._always: list[tuple[list[str], Profile]] = []
         for profile in profiles:
             for _, name in profile_names(profile):
                 if not name:
@@ -282,20 +287,46 @@ class NameIndex:
                 if not linkable(name):
                     continue
                 parts = name_parts(name)
-                if word is None:
-                    self._anywhere.append((parts, profile))
-                else:
+                if word is not None:
                     self._by_word.setdefault(word, []).append((parts, profile))
+                elif not parts:  # nothing to look it up by: tried on every text
+                    self._always.append((parts, profile))
+                else:
+                    piece = max(parts, key=len)
+                    if folded is not None and piece not in folded:
+                        continue
+                    self._by_piece.setdefault(piece, []).append((parts, profile))
+        self._piece_lengths = sorted({len(piece) for piece in self._by_piece})
+        self._piece_starts = {piece[0] for piece in self._by_piece}
 
-    def matcher_for(self, text: str) -> NameMatcher:
+    def _pieces_in(self, folded: str) -> Iterator[tuple[list[str], Profile]]:
+        """The names filed by a piece that stands in `folded`. A piece holds
+        no space or apostrophe, so it stands inside one of the text's runs
+        without them: each run is tried at each place where a piece may
+        start, for each length a piece has."""
+        for run in _APOSTROPHE_RE.sub(" ", folded).split():
+            for start, char in enumerate(run):
+                if char not in self._piece_starts:
+                    continue
+                for length in self._piece_lengths:
+                    if start + length > len(run):
+                        break
+                    yield from self._by_piece.get(run[start : start + length], ())
+
+    def candidates(self, text: str) -> dict[int, Profile]:
+        """The profiles one of whose names `text` may contain, by pk."""
         folded = fold(text)
         names = [name for word in _words(text) for name in self._by_word.get(word, ())]
-        candidates = {
+        if self._by_piece:
+            names += self._pieces_in(folded)
+        return {
             profile.pk: profile
-            for parts, profile in [*names, *self._anywhere]
+            for parts, profile in [*names, *self._always]
             if may_name(folded, parts)
         }
-        return name_matcher(candidates.values(), each=True)
+
+    def matcher_for(self, text: str) -> NameMatcher:
+        return name_matcher(self.candidates(text).values(), each=True)
 
 
 def find_connections(

@@ -1,20 +1,34 @@
 """Import profile documents: the plain-text layout of the seed, or the JSON export.
 
-    python manage.py import_profiles PATH… [--publish] [--dry-run]
+    python manage.py import_profiles PATH… [--publish] [--dry-run] [--progress]
 
-Each file is imported all or nothing. Without --publish a profile that changed
-becomes a pending change request; with --publish it is published at once as a
-recorded import. A folder imports every .txt and .json file in it. Exits
-non-zero if any file failed, after naming the file and line of each failure in
-one line: a file too large, not UTF-8, badly laid out or nested, or with a
-value past `profiles.limits` is refused before anything is written.
+Each file is imported all or nothing, in its own transaction: a refused file
+leaves nothing of itself and the others imported. Without --publish a
+profile that changed becomes a pending change request; with --publish it is
+published at once as a recorded import, and the network's edges are
+rewritten once per batch of files rather than after each one
+(`profiles.importing.BATCH_FILES`). A folder imports every .txt and .json
+file in it. Exits non-zero if any file failed, after naming the file and
+line of each failure in one line on stderr: a file too large, not UTF-8,
+badly laid out or nested, or with a value past `profiles.limits` is refused
+before anything is written.
+
+A progress bar (tqdm) goes to stderr when it is a terminal, or always with
+--progress (never with --no-progress or -v 0). At the end a summary goes to
+stdout: the profiles created, updated and unchanged, and each refused file
+with its reason, one per line.
 """
 
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
-from profiles.importing import ImportFailed, import_file
+from profiles.importing import ImportFailed, ImportResult, import_files
 
 
 class Command(BaseCommand):
@@ -32,28 +46,67 @@ class Command(BaseCommand):
             action="store_true",
             help="Check and report, then roll back: nothing is written.",
         )
+        parser.add_argument(
+            "--progress",
+            action="store_true",
+            default=None,
+            help="Show the progress bar on stderr even when it is not a terminal.",
+        )
+        parser.add_argument(
+            "--no-progress",
+            action="store_false",
+            dest="progress",
+            help="Never show the progress bar.",
+        )
 
-    def handle(self, *args, paths: list[Path], publish: bool, dry_run: bool, **options):
+    def handle(
+        self,
+        *args,
+        paths: list[Path],
+        publish: bool,
+        dry_run: bool,
+        progress: bool | None,
+        **options,
+    ):
         self.verbosity = options["verbosity"]
-        failures = 0
-        for path in _expand(paths):
-            try:
-                results = import_file(path, publish=publish, dry_run=dry_run)
-            except ImportFailed as error:
-                failures += 1
-                self.stderr.write(str(error))
-                continue
-            for result in results:
-                self._report(result, dry_run=dry_run)
-        if failures:
+        self.prefix = "[dry run] " if dry_run else ""
+        files = _expand(paths)
+        if self.verbosity < 1:
+            progress = False
+        bar = tqdm(
+            total=len(files),
+            unit="file",
+            desc="Importing",
+            file=_Unended(self.stderr),
+            disable=None if progress is None else not progress,
+            mininterval=0.5,
+        )
+        tally: Counter[str] = Counter()
+        refused: list[str] = []
+        started = time.perf_counter()
+        with bar:
+            for _path, outcome in import_files(files, publish=publish, dry_run=dry_run):
+                if isinstance(outcome, ImportFailed):
+                    refused.append(str(outcome))
+                    with _above(bar):
+                        self.stderr.write(str(outcome))
+                else:
+                    tally.update(result.outcome for result in outcome)
+                    if self.verbosity >= 1:
+                        with _above(bar):
+                            for result in outcome:
+                                self._report(result)
+                bar.update()
+        if self.verbosity >= 1:
+            self._summarise(
+                len(files), time.perf_counter() - started, tally, refused, publish
+            )
+        if refused:
             raise CommandError(
-                f"{failures} file(s) not imported; nothing was written from them."
+                f"{len(refused)} file(s) not imported; nothing was written from them."
             )
 
-    def _report(self, result, *, dry_run: bool) -> None:
-        if self.verbosity < 1:
-            return
-        prefix = "[dry run] " if dry_run else ""
+    def _report(self, result: ImportResult) -> None:
         if result.change_request is None:
             message = f"{result.name}: unchanged, nothing to import"
         elif result.published_version is not None:
@@ -63,7 +116,53 @@ class Command(BaseCommand):
                 f"{result.name}: change request #{result.change_request.pk} "
                 f"waits for review"
             )
-        self.stdout.write(f"{prefix}{result.path}: {message}")
+        self.stdout.write(f"{self.prefix}{result.path}: {message}")
+
+    def _summarise(
+        self,
+        files: int,
+        seconds: float,
+        tally: Counter[str],
+        refused: list[str],
+        publish: bool,
+    ) -> None:
+        rate = f", {files / seconds:,.1f} files/s" if seconds > 0 else ""
+        pending = "" if publish else " (as change requests waiting for review)"
+        self.stdout.write(
+            f"{self.prefix}{files:,} file{'s' if files != 1 else ''} "
+            f"in {seconds:,.1f} s{rate}: "
+            f"{tally['created']:,} created, {tally['updated']:,} updated, "
+            f"{tally['unchanged']:,} unchanged{pending}, {len(refused):,} refused"
+            + (":" if refused else ".")
+        )
+        for reason in refused:
+            self.stdout.write(f"{self.prefix}  {reason}")
+
+
+class _Unended:
+    """A command's output stream as tqdm writes to it: as it is, without the
+    line ending and error colour `OutputWrapper.write` adds."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> None:
+        self._stream.write(text, style_func=lambda text: text, ending="")
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+
+@contextmanager
+def _above(bar: tqdm) -> Iterator[None]:
+    """What is written inside appears above the bar: it is cleared first and
+    drawn again after."""
+    bar.clear()
+    yield
+    bar.refresh()
 
 
 def _expand(paths) -> list[Path]:

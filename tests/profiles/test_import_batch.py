@@ -1,0 +1,247 @@
+"""`import_profiles` over many files: a progress bar and a summary, one
+transaction per file, and the network's edges written once per batch and
+equal to those `rebuild_network` computes."""
+
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from profiles import importing
+from profiles.models import ChangeRequest, Connection, Profile, ProfileDegree
+from profiles.network import indexing
+from sources.models import Source
+from tests.factories import publish_profile
+
+pytestmark = pytest.mark.django_db
+
+#: (name, Arabic-script alternative name, the names its connections give)
+GROUPS = [
+    ("Alpha Brigade", "لواء ألفا", ["Beta Battalions", "Old Guard"]),
+    ("Beta Battalions", "كتائب بيتا", ["Alpha Brigade", "لواء ألفا"]),
+    ("Gamma Front", "جبهة غاما", ["Beta Battalions", "Delta Movement"]),
+    ("Delta Movement", "حركة دلتا", ["Gamma Front", "Alpha Brigade"]),
+    ("Epsilon Force", "قوة إبسيلون", ["Old Guard", "كتائب بيتا"]),
+]
+
+
+def document(name: str, alternative: str, named: list[str], *, number: int) -> str:
+    """A small profile document in the seed's layout, naming `named`."""
+    slug = re.sub(r"\W+", "-", name.lower())
+    connections = "\n".join(
+        f"- Fought beside {other} in {2012 + i}¹" for i, other in enumerate(named)
+    )
+    return f"""{name} (Group {number})
+
+Alternative names: {alternative}
+
+SIZE
+
+- About {number} hundred fighters in 2020¹
+
+KEY LEADERS
+
+- Abu Number{number} (aka Commander {number}) is the commander
+
+CONNECTIONS TO OTHER MILITIAS
+
+{connections}
+
+BACKGROUND AND ANALYSIS
+
+The group formed in 2014.¹
+
+1. Jane Analyst, “On {name},” *Example Monitor*, June 2020. (<https://example.org/{slug}>)
+"""
+
+
+def write_documents(folder: Path, groups=GROUPS, *, start: int = 1) -> list[Path]:
+    paths = []
+    for number, (name, alternative, named) in enumerate(groups, start=start):
+        path = folder / f"{number:03d}-{re.sub(r'\\W+', '-', name.lower())}.txt"
+        path.write_text(
+            document(name, alternative, named, number=number), encoding="utf-8"
+        )
+        paths.append(path)
+    return paths
+
+
+#: Passes the layout and the limits, then fails in the workflow after the
+#: work of its first note has been recorded: the second note's URL is bad.
+LATE_FAILURE = """Half Brigade
+
+SIZE
+
+- A few fighters¹
+
+BACKGROUND AND ANALYSIS
+
+It formed.¹ It split.²
+
+1. Jane Analyst, “Half,” *Example Monitor*, 2020. (<https://example.org/half-brigade>)
+
+2. Sam Reporter, “Split,” *Example Daily*, 2021. (<http://[::1/split>)
+"""
+
+#: Two profiles in one JSON file: the first is published, then the second is
+#: refused, so the file must leave neither.
+HALF_JSON = (
+    '[{"name": "Whole One", "citations": [{"number": 1, "text": '
+    '"Jane Analyst, “One,” *Example Monitor*, 2020. '
+    '(<https://example.org/whole-one>)"}]},'
+    ' {"name": "Whole Two", "leaders": [{"name": " ", "aliases": [], '
+    '"role": "commander"}]}]'
+)
+
+
+def run(*args) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("import_profiles", *args, stdout=out, stderr=err)
+    except CommandError as error:
+        return out.getvalue(), err.getvalue() + f"CommandError: {error}\n"
+    return out.getvalue(), err.getvalue()
+
+
+def stored_network() -> tuple[list[tuple], dict[int, int]]:
+    rows = sorted(
+        Connection.objects.values_list(
+            "source_id", "target_id", "position", "start", "end", "name", "text", "year"
+        )
+    )
+    return rows, dict(ProfileDegree.objects.values_list("profile_id", "degree"))
+
+
+def test_import_shows_progress_and_a_summary_of_each_outcome(tmp_path):
+    first, second = write_documents(tmp_path, GROUPS[:2])
+    call_command("import_profiles", str(first), "--publish", stdout=StringIO())
+    first.write_text(
+        first.read_text(encoding="utf-8").replace("About 1 hundred", "About 9 hundred"),
+        encoding="utf-8",
+    )
+    unchanged = tmp_path / "unchanged.txt"
+    unchanged.write_text(second.read_text(encoding="utf-8"), encoding="utf-8")
+    call_command("import_profiles", str(unchanged), "--publish", stdout=StringIO())
+    bad = tmp_path / "bad.txt"
+    bad.write_text(LATE_FAILURE, encoding="utf-8")
+    new = write_documents(tmp_path, GROUPS[2:3], start=3)[0]
+
+    out, err = run(
+        str(first), str(bad), str(unchanged), str(new), "--publish", "--progress"
+    )
+
+    assert "Importing: 100%" in err
+    assert "4/4" in err
+    refusal = f"{bad}: url: Enter a valid URL."
+    assert refusal in err.splitlines()
+    *_, summary, reason = out.splitlines()
+    assert re.fullmatch(
+        r"4 files in [\d.,]+ s, [\d.,]+ files/s: 1 created, 1 updated, "
+        r"1 unchanged, 1 refused:",
+        summary,
+    ), summary
+    assert reason == f"  {refusal}"
+    assert err.endswith(
+        "CommandError: 1 file(s) not imported; nothing was written from them.\n"
+    )
+
+
+def test_import_summary_says_requests_wait_for_review_without_publish(tmp_path):
+    paths = write_documents(tmp_path, GROUPS[:2])
+
+    out, err = run(*map(str, paths))
+
+    assert err == ""  # not a terminal: no progress bar unless asked
+    assert re.fullmatch(
+        r"2 files in [\d.,]+ s, [\d.,]+ files/s: 2 created, 0 updated, 0 unchanged "
+        r"\(as change requests waiting for review\), 0 refused\.",
+        out.splitlines()[-1],
+    )
+    assert not Profile.objects.exists()
+
+
+def test_import_is_silent_at_verbosity_zero_even_with_progress(tmp_path):
+    paths = write_documents(tmp_path, GROUPS[:2])
+
+    out, err = run(*map(str, paths), "--publish", "--progress", "--verbosity", "0")
+
+    assert (out, err) == ("", "")
+    assert Profile.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("bad_text", "message"),
+    [
+        pytest.param(LATE_FAILURE, ": url: Enter a valid URL.", id="bad-source-url"),
+        pytest.param(HALF_JSON, ": leaders: Leader 1 needs a name.", id="json-half"),
+    ],
+)
+def test_a_refused_file_in_the_middle_leaves_the_others_and_nothing_of_itself(
+    tmp_path, bad_text, message
+):
+    before = write_documents(tmp_path, [GROUPS[0]])
+    after = write_documents(tmp_path, GROUPS[1:3], start=2)
+    bad = tmp_path / "002-bad.txt"
+    bad.write_text(bad_text, encoding="utf-8")
+
+    out, err = run(*map(str, [*before, bad, *after]), "--publish")
+
+    assert f"{bad}{message}" in err.splitlines()
+    assert sorted(Profile.objects.published().values_list("name", flat=True)) == [
+        "Alpha Brigade",
+        "Beta Battalions",
+        "Gamma Front",
+    ]
+    assert ChangeRequest.objects.count() == 3
+    assert not ChangeRequest.objects.filter(summary__contains="002-bad").exists()
+    assert not Source.objects.filter(url__contains="half").exists()
+    assert not Source.objects.filter(url__contains="whole").exists()
+    assert out.splitlines()[-1] == f"  {bad}{message}"
+
+
+def test_edges_after_a_batched_import_are_those_rebuild_network_writes(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(importing, "BATCH_FILES", 2)  # three batches of files
+    publish_profile(
+        "Old Guard",
+        connections_to_other_militias=[
+            "Trained Epsilon Force in 2015",
+            "Rival of حركة دلتا since 2017",
+        ],
+    )
+    paths = write_documents(tmp_path)
+
+    run(*map(str, paths), "--publish")
+    imported = stored_network()
+    indexing.rebuild()
+
+    assert stored_network() == imported
+    rows, _ = imported
+    names = dict(Profile.objects.values_list("pk", "name"))
+    pairs = {(names[source], names[target]) for source, target, *_ in rows}
+    assert ("Old Guard", "Epsilon Force") in pairs  # published before it
+    assert ("Old Guard", "Delta Movement") in pairs  # by its Arabic name
+    assert ("Beta Battalions", "Alpha Brigade") in pairs
+    assert ("Epsilon Force", "Beta Battalions") in pairs
+
+
+def test_importing_twice_the_documents_takes_at_most_twice_the_queries(tmp_path):
+    groups = [(f"Group {n} Brigade", f"لواء {n}", ["Old Guard"]) for n in range(9)]
+    publish_profile("Old Guard")
+    first = write_documents(tmp_path, groups[:3])
+    second = write_documents(tmp_path, groups[3:], start=4)
+
+    with CaptureQueriesContext(connection) as three:
+        run(*map(str, first), "--publish")
+    with CaptureQueriesContext(connection) as six:
+        run(*map(str, second), "--publish")
+
+    assert Profile.objects.count() == 10
+    assert len(three) / 3 < 100
+    assert len(six) <= 2 * len(three)
