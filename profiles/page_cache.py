@@ -1,6 +1,8 @@
-"""Whole profile pages as anonymous readers see them, cached per published
-state, with `ETag` and `Last-Modified` so a reader's browser (or a proxy)
-can ask "changed?" and get a 304.
+"""Whole pages as anonymous readers see them, cached per published state,
+with `ETag` and `Last-Modified` so a reader's browser (or a proxy) can ask
+"changed?" and get a 304: profile pages (`cached_profile_page`) and the
+pages drawn from the whole record, the home page and the network
+(`cached_public_page`, keyed on the newest version alone).
 
 A page shows its own version and also what other profiles' publishing
 changes (the groups that name it). So the key is the profile's version and
@@ -64,11 +66,62 @@ def _published_state(slug: str) -> tuple[str, float] | None:
     if row is None:
         return None
     pk, version, newest_pk, newest_at = row
-    if isinstance(newest_at, str):  # SQLite returns the column's text
-        newest_at = parse_datetime(newest_at)
-    if timezone.is_naive(newest_at):
-        newest_at = timezone.make_aware(newest_at, UTC)
-    return f'"p{pk}-v{version}-n{newest_pk}"', newest_at.timestamp()
+    return f'"p{pk}-v{version}-n{newest_pk}"', _timestamp(newest_at)
+
+
+def _newest_state() -> tuple[str, float] | None:
+    """(ETag, last modified as a timestamp) of pages that show the whole
+    published record (the network, the home page): the newest version
+    published anywhere, or None before the first."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote('id')}, {quote('published_at')} "
+            f"FROM {quote(Version._meta.db_table)} ORDER BY {quote('id')} DESC LIMIT 1"
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    newest_pk, newest_at = row
+    return f'"n{newest_pk}"', _timestamp(newest_at)
+
+
+def _timestamp(value) -> float:
+    if isinstance(value, str):  # SQLite returns the column's text
+        value = parse_datetime(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value.timestamp()
+
+
+def _serve(
+    request: HttpRequest,
+    render_page: Callable[[], HttpResponse],
+    state: tuple[str, float],
+    key: str,
+) -> HttpResponse:
+    """A 304 if the reader has this state's page, else the page from the
+    cache, rendered and stored on a miss."""
+    etag, last_modified = state
+    response = get_conditional_response(
+        request, etag=etag, last_modified=int(last_modified)
+    )
+    if response is None:
+        state_key = f"{key}{etag}{last_modified}".encode()
+        cache_key = f"page:{hashlib.sha256(state_key).hexdigest()}"
+        content = cache.get(cache_key)
+        if content is None:
+            response = render_page()
+            if response.status_code != 200:
+                return response
+            cache.set(cache_key, response.content, TIMEOUT)
+        else:
+            response = HttpResponse(content)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    response["Cache-Control"] = "public, max-age=0, must-revalidate"
+    patch_vary_headers(response, ["Cookie"])
+    return response
 
 
 def cached_profile_page(view: Callable[..., HttpResponse]):
@@ -81,24 +134,23 @@ def cached_profile_page(view: Callable[..., HttpResponse]):
         state = _published_state(slug)
         if state is None:
             return view(request, slug)  # its 404
-        etag, last_modified = state
-        response = get_conditional_response(
-            request, etag=etag, last_modified=int(last_modified)
-        )
-        if response is None:
-            state_key = f"{slug}{etag}{last_modified}".encode()
-            key = f"profile-page:{hashlib.sha256(state_key).hexdigest()}"
-            content = cache.get(key)
-            if content is None:
-                response = view(request, slug)
-                if response.status_code == 200:
-                    cache.set(key, response.content, TIMEOUT)
-            else:
-                response = HttpResponse(content)
-        response["ETag"] = etag
-        response["Last-Modified"] = http_date(last_modified)
-        response["Cache-Control"] = "public, max-age=0, must-revalidate"
-        patch_vary_headers(response, ["Cookie"])
-        return response
+        return _serve(request, lambda: view(request, slug), state, f"profile:{slug}")
+
+    return wrapper
+
+
+def cached_public_page(view: Callable[..., HttpResponse]):
+    """Serves `view(request)`, a page drawn from the whole published record,
+    from the cache for anonymous readers: one entry per address (query string
+    included) and newest version."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest) -> HttpResponse:
+        if not _cacheable(request):
+            return view(request)
+        state = _newest_state()
+        if state is None:
+            return view(request)
+        return _serve(request, lambda: view(request), state, request.get_full_path())
 
     return wrapper

@@ -17,6 +17,7 @@ from profiles.network.queries import (
     most_connected,
     named_profiles,
 )
+from profiles.page_cache import cached_public_page
 
 
 class NetworkFilters(forms.Form):
@@ -28,6 +29,7 @@ class NetworkFilters(forms.Form):
     year = forms.IntegerField(required=False, min_value=1800, max_value=2100)
 
 
+@cached_public_page
 def network(request):
     filters = NetworkFilters(request.GET)
     filters.is_valid()  # a field in error is left out; the others still apply

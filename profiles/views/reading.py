@@ -12,11 +12,12 @@ from profiles import exporting, queries, roles, search
 from profiles.models import Profile
 from profiles.network import neighbourhood, neighbourhood_svg
 from profiles.network import queries as network_queries
-from profiles.page_cache import cached_profile_page
+from profiles.page_cache import cached_profile_page, cached_public_page
 from profiles.presenting import profile_page_context
 from profiles.sections import FIELD_LABELS
 
 
+@cached_public_page
 def home(request):
     return render(
         request,

@@ -105,3 +105,32 @@ def test_an_unknown_profile_is_not_found(client):
 
     assert response.status_code == 404
     assert "ETag" not in response
+
+
+# Pages drawn from the whole record: home and the network --------------------
+
+
+@pytest.mark.parametrize("path", ["/", "/network/", "/network/?year=2019"])
+def test_a_whole_record_page_is_cached_until_anything_is_published(
+    client, profile, path, django_assert_num_queries
+):
+    first = client.get(path)
+    with django_assert_num_queries(1):  # the newest version, nothing else
+        second = client.get(path)
+    assert second.content == first.content
+    assert client.get(path, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+    publish_profile("Newer Brigade", connections_to_other_militias=["Test Brigade"])
+    third = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert third.status_code == 200
+    assert "Newer Brigade" in third.content.decode()
+
+
+def test_a_whole_record_page_is_fresh_for_signed_in_people(client, profile):
+    client.get("/network/")
+    client.force_login(editor_user())
+
+    response = client.get("/network/")
+
+    assert "ETag" not in response
