@@ -186,7 +186,7 @@ class Writer:
     """Writes the corpus's profiles as the workflow would, in bulk.
 
     Each profile's versions are replayed in memory: for each, the fields
-    that differ from the version before (as `workflow._changed_proposals`
+    that differ from the version before (as `workflow.proposals.changed_proposals`
     keeps them), their sources (as `importing._proposals` or the edit form
     gives them), the request, its accepted changes and the snapshot
     (`serializers.profile_to_dict`'s shape); then the profile's final rows.

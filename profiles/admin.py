@@ -26,6 +26,7 @@ from profiles.models import (
     Notification,
     Profile,
     ProposedChange,
+    RequestEvent,
     Version,
     split_lines,
 )
@@ -222,6 +223,15 @@ class ProposedChangeInline(ReadOnlyMixin, admin.StackedInline):
     fields = ["field", "value", "sources", "decision", "reason", "published_value"]
 
 
+class RequestEventInline(ReadOnlyMixin, admin.TabularInline):
+    """The request's conversation, in order; events are never edited."""
+
+    model = RequestEvent
+    fields = ["at", "kind", "actor", "text", "version"]
+    readonly_fields = fields
+    ordering = ["at", "pk"]
+
+
 class DecisionForm(ActionForm):
     reason = forms.CharField(
         required=False,
@@ -247,7 +257,7 @@ class ChangeRequestAdmin(admin.ModelAdmin):
     list_filter = ["status", "origin", "created_at"]
     search_fields = ["summary", "profile__name", "author__username"]
     date_hierarchy = "created_at"
-    inlines = [ProposedChangeInline]
+    inlines = [ProposedChangeInline, RequestEventInline]
     action_form = DecisionForm
     actions = ["approve_selected", "reject_selected"]
     fields = [
@@ -341,6 +351,18 @@ class VersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["published_at"]
     search_fields = ["profile__name"]
     date_hierarchy = "published_at"
+
+
+@admin.register(RequestEvent)
+class RequestEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """The event logs, read-only: nothing here updates or deletes an event."""
+
+    list_display = ["change_request", "kind", "actor", "at", "version"]
+    list_select_related = ["change_request", "actor"]
+    list_filter = ["kind", "at"]
+    search_fields = ["text", "actor__username", "change_request__summary"]
+    date_hierarchy = "at"
+    actions = None
 
 
 @admin.register(Notification)

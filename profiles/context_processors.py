@@ -18,8 +18,6 @@ def workflow(request):
     }
     if context["can_review"]:
         context["review_count"] = SimpleLazyObject(
-            lambda: ChangeRequest.objects.filter(
-                status=ChangeRequest.Status.PENDING
-            ).count()
+            lambda: ChangeRequest.objects.pending().count()
         )
     return context

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
@@ -215,10 +216,40 @@ class CitationSource(models.Model):
         return f"{self.citation} → {self.source}"
 
 
+#: The permission that makes a reviewer (see `profiles.roles`).
+REVIEW_PERMISSION = "profiles.review_changerequest"
+
+
+class ChangeRequestQuerySet(models.QuerySet):
+    def pending(self) -> "ChangeRequestQuerySet":
+        """Waiting for a reviewer."""
+        return self.filter(status=ChangeRequest.Status.PENDING)
+
+    def decided(self) -> "ChangeRequestQuerySet":
+        """Approved (in whole or part) or rejected by a reviewer."""
+        return self.filter(
+            status__in=[ChangeRequest.Status.APPROVED, ChangeRequest.Status.REJECTED]
+        )
+
+    def by(self, user) -> "ChangeRequestQuerySet":
+        """Written by `user`."""
+        return self.filter(author=user)
+
+    def for_reviewer(self, user) -> "ChangeRequestQuerySet":
+        """Pending requests `user` may decide: none unless they review, and
+        never their own."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if not user.has_perm(REVIEW_PERMISSION):
+            return self.none()
+        return self.pending().exclude(author=user)
+
+
 class ChangeRequest(models.Model):
     """A proposed set of field changes to one profile (or a new profile).
 
-    State changes happen only in `profiles.workflow`.
+    State changes happen only in `profiles.workflow.transitions`, each
+    recorded as a `RequestEvent`.
     """
 
     class Status(models.TextChoices):
@@ -263,6 +294,8 @@ class ChangeRequest(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
     published_version = models.PositiveIntegerField(null=True, blank=True)
+
+    objects = ChangeRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -359,6 +392,100 @@ class ProposedChange(models.Model):
 
     def get_field_label(self) -> str:
         return FIELD_LABELS.get(self.field, self.field)
+
+
+class AppendOnlyError(Exception):
+    """An attempt to change or remove what a request's event log says."""
+
+
+class RequestEventQuerySet(models.QuerySet):
+    """Events are only ever added: bulk updates and deletes refuse."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("Request events are never updated.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("Request events are never updated.")
+
+    def delete(self):
+        raise AppendOnlyError("Request events are never deleted.")
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+
+class RequestEvent(models.Model):
+    """One thing that happened to a change request: who did it, when, and
+    what they said; a submission or revision keeps the proposal as it was
+    then, a publication the version it made. Appended by
+    `profiles.workflow.events`; never updated or deleted, so the request's
+    page can show the whole conversation in order."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        REVISED = "revised", "Revised"
+        COMMENTED = "commented", "Commented"
+        CHANGES_REQUESTED = "changes_requested", "Asked for changes"
+        APPROVED = "approved", "Approved"
+        PARTLY_APPROVED = "partly_approved", "Partly approved"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        PUBLISHED = "published", "Published"
+
+    change_request = models.ForeignKey(
+        ChangeRequest, on_delete=models.PROTECT, related_name="events"
+    )
+    kind = models.CharField(max_length=30, choices=Kind)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    text = models.TextField(blank=True, help_text="The comment, note or reason.")
+    proposal = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="For a submission or revision, the proposal as it was: "
+        '{"summary", "base_version", "changes": {field: {"value", "sources"}}} '
+        "with the sources' ids.",
+    )
+    version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="For a publication, the version it made."
+    )
+
+    objects = RequestEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [
+            models.Index(fields=["change_request", "at"], name="request_event_order")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind__in=["submitted", "revised"])
+                | Q(proposal__isnull=False),
+                name="request_event_proposal_kept",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["commented", "changes_requested", "rejected"])
+                | ~Q(text=""),
+                name="request_event_says_why",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="published") | Q(version__isnull=False),
+                name="request_event_published_has_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.change_request_id} by {self.actor}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Request events are never updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Request events are never deleted.")
 
 
 class FieldProvenance(models.Model):

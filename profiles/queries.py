@@ -20,6 +20,7 @@ from profiles.models import (
     FieldProvenance,
     Profile,
     ProposedChange,
+    RequestEvent,
     Version,
 )
 from sources.models import Source
@@ -135,7 +136,7 @@ def review_queue(*, profile: str = "", author: str = "") -> QuerySet[ChangeReque
     """Requests waiting for a reviewer, oldest first; filtered by profile slug
     and author username when given."""
     queryset = (
-        ChangeRequest.objects.filter(status=ChangeRequest.Status.PENDING)
+        ChangeRequest.objects.pending()
         .select_related("profile", "author")
         .prefetch_related("changes")
         .order_by("created_at", "pk")
@@ -150,7 +151,7 @@ def review_queue(*, profile: str = "", author: str = "") -> QuerySet[ChangeReque
 def requests_by(user) -> QuerySet[ChangeRequest]:
     """A person's own requests, newest first, with who decided them."""
     return (
-        ChangeRequest.objects.filter(author=user)
+        ChangeRequest.objects.by(user)
         .select_related("profile", "reviewer")
         .prefetch_related("changes")
         .order_by("-created_at", "-pk")
@@ -171,6 +172,15 @@ def change_request_detail(pk: int) -> ChangeRequest:
     )
 
 
+def request_events(change_request: ChangeRequest) -> list[RequestEvent]:
+    """A request's event log in the order things happened, with who acted."""
+    return list(
+        RequestEvent.objects.filter(change_request=change_request)
+        .select_related("actor")
+        .order_by("at", "pk")
+    )
+
+
 def sources_for_editor(user) -> QuerySet[Source]:
     """The works `user` may cite from the bibliography: the public ones and
     those their own requests cite. Other people's unapproved sources stay
@@ -181,8 +191,8 @@ def sources_for_editor(user) -> QuerySet[Source]:
 
 def pending_count(profile: Profile, *, author=None) -> int:
     """Pending requests on `profile`: all of them, or those of `author`."""
-    pending = profile.change_requests.filter(status=ChangeRequest.Status.PENDING)
-    return (pending if author is None else pending.filter(author=author)).count()
+    pending = profile.change_requests.pending()
+    return (pending if author is None else pending.by(author)).count()
 
 
 def field_provenance(profile: Profile) -> dict[str, ProposedChange]:

@@ -20,6 +20,7 @@ def test_the_contracts_cover_every_layer_rule():
         "document-is-pure": "forbidden",
         "views-independent": "independence",
         "profiles-layers": "layers",
+        "workflow-layers": "layers",
     }
 
 

@@ -2,7 +2,7 @@
 bullet says) and each profile's `ProfileDegree`, written when a version is
 published so that no page matches names against every profile.
 
-`index_profile` runs inside the publishing transaction (`workflow._publish`);
+`index_profile` runs inside the publishing transaction (`workflow.publishing.publish`);
 `rebuild` recomputes everything (the `rebuild_network` command and the
 migration that created the tables). Both find the mentions with the same
 rules (`profiles.network.matching`), so they give the same rows.

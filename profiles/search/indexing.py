@@ -13,7 +13,7 @@ The text index holds each section's text and each public source's authors,
 title and publication, cut to `SearchText.TEXT_LENGTH` characters; the
 database indexes it for full-text search (migration 0009).
 
-Nothing here runs per request: `workflow._publish` calls `index_profile` in
+Nothing here runs per request: `workflow.publishing.publish` calls `index_profile` in
 its transaction, and `index_all` rebuilds everything.
 """
 
@@ -274,7 +274,7 @@ def index_profile(profile: Profile) -> int:
     current names, leaders, aliases and sections (read from the database, not
     from `profile`'s caches); the text rows of the public sources its notes
     cite are rewritten. Returns the number of name rows written.
-    `workflow._publish` calls it in its transaction.
+    `workflow.publishing.publish` calls it in its transaction.
     """
     SearchName.objects.filter(profile_id=profile.pk).delete()
     SearchText.objects.filter(profile_id=profile.pk).delete()

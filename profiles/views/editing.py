@@ -46,6 +46,8 @@ def _edit_page(
     if request.method == "POST" and edit.is_valid():
         try:
             change_request = propose(edit)
+        except workflow.InvalidTransition as error:
+            edit.add_error(error)
         except workflow.NotAllowed as error:
             raise PermissionDenied(str(error)) from error
         except (ValidationError, workflow.WorkflowError) as error:
@@ -159,11 +161,11 @@ def withdraw(request, pk: int):
     change_request = get_object_or_404(ChangeRequest, pk=pk)
     try:
         workflow.withdraw(change_request, by=request.user)
-    except workflow.NotAllowed as error:
-        raise PermissionDenied(str(error)) from error
     except workflow.InvalidTransition as error:
         messages.error(request, str(error))
         return redirect("review:detail", change_request.pk)
+    except workflow.NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
     messages.success(request, f"Change request #{change_request.pk} is withdrawn.")
     return redirect("review:mine")
 

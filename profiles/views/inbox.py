@@ -1,4 +1,4 @@
-"""A person's inbox: the notifications `profiles.notifications` leaves them
+"""A person's inbox: the notifications `profiles.workflow.notifications` leaves them
 about change requests, newest first. Views here only read them and mark them
 read; the workflow creates them."""
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from profiles import queries, roles, workflow
 from profiles.diff import FieldDiff, diff_field, shared_deadline
-from profiles.models import ChangeRequest, Profile, ProposedChange
+from profiles.models import ChangeRequest, Profile, ProposedChange, RequestEvent
 from profiles.review_forms import FieldControls, ReviewForm
 from profiles.serializers import FIELD_LABELS, TEXT_FIELDS, profile_values
 
@@ -58,7 +58,7 @@ def queue(request):
     page = Paginator(queries.review_queue(**filters), PER_PAGE).get_page(
         request.GET.get("page")
     )
-    pending = ChangeRequest.objects.filter(status=Status.PENDING)
+    pending = ChangeRequest.objects.pending()
     return render(
         request,
         "review/queue.html",
@@ -152,6 +152,28 @@ class ChangeSection:
     controls: FieldControls | None = None
 
 
+@dataclass(frozen=True)
+class ConversationEntry:
+    """One event of a request's log as its page shows it; a submission or
+    revision with the fields it proposed then, each (label, value)."""
+
+    event: RequestEvent
+    proposal: tuple[tuple[str, ShownValue], ...] = ()
+
+
+def conversation(change_request: ChangeRequest) -> list[ConversationEntry]:
+    return [
+        ConversationEntry(
+            event=event,
+            proposal=tuple(
+                (FIELD_LABELS.get(name, name), shown_value(name, change["value"]))
+                for name, change in (event.proposal or {}).get("changes", {}).items()
+            ),
+        )
+        for event in queries.request_events(change_request)
+    ]
+
+
 def _load(pk: int) -> ChangeRequest:
     try:
         return queries.change_request_detail(pk)
@@ -238,6 +260,7 @@ def _render_detail(
             "profile": profile,
             "compared_version": compared_version,
             "sections": sections,
+            "conversation": conversation(change_request),
             "form": form,
             "can_decide": form is not None,
             "can_change": roles.can_change_change_request(request.user, change_request),
@@ -301,11 +324,11 @@ def decide(request, pk: int):
         comment = form.cleaned_data["comment"]
         try:
             message = _decide(request.user, change_request, action, form, comment)
-        except workflow.NotAllowed as error:
-            raise PermissionDenied(str(error)) from error
         except workflow.InvalidTransition as error:
             messages.error(request, str(error))
             return redirect("review:detail", pk=change_request.pk)
+        except workflow.NotAllowed as error:
+            raise PermissionDenied(str(error)) from error
         except workflow.Conflict as error:
             form.add_conflict(error)
         except ValidationError as error:

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def published(name: str, *, leaders=(), **fields):
-    """A published profile with these leaders (`workflow._publish` indexes
+    """A published profile with these leaders (`workflow.publishing.publish` indexes
     it)."""
     values = profile_values(name, **fields)
     values["leaders"] = list(leaders)

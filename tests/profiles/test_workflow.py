@@ -10,6 +10,7 @@ from profiles.models import (
     Profile,
     ProposedChange,
 )
+from profiles.workflow import publishing
 from sources.citations import SourceEntry
 from sources.models import Source
 from tests.factories import (
@@ -217,10 +218,10 @@ def test_a_slug_taken_between_look_up_and_insert_is_retried(monkeypatch):
     """Another approval can publish a profile of the same name between our
     look-up of a free slug and our insert: the next free one is taken."""
     publish_profile("Same Name")
-    look_up = workflow._unique_slug
+    look_up = publishing._unique_slug
     answers = iter(["same-name"])  # the first look-up misses the new row
     monkeypatch.setattr(
-        workflow, "_unique_slug", lambda name: next(answers, None) or look_up(name)
+        publishing, "_unique_slug", lambda name: next(answers, None) or look_up(name)
     )
 
     second = publish_profile("Same name")

@@ -1,7 +1,7 @@
 """Telling people about change requests: an inbox entry and an email each.
 
-Called by `profiles.workflow` after its transaction commits, so nobody hears of
-a change that was rolled back.
+Called by `profiles.workflow.transitions` after its transaction commits, so
+nobody hears of a change that was rolled back.
 """
 
 import logging

@@ -1,0 +1,75 @@
+"""The change-request workflow: the only code that changes a request's state
+or the published record. One module per concern:
+
+- `states`: the statuses, the one table of moves between them, the errors
+  (`NotAllowed`, a `PermissionDenied` carrying the reason refused);
+- `permissions`: who may take which action (nobody decides their own request);
+- `transitions`: the verbs below, each atomic, locked, guarded and logged;
+- `proposals`: checking and recording what a request proposes;
+- `publishing`: accepted values -> the live record, versions, derived data;
+- `events`: the append-only log of each request;
+- `notifications`: inbox entries and emails, sent after commit.
+
+Callers use the names re-exported here: `workflow.submit_change_request(...)`.
+"""
+
+from profiles.workflow.permissions import system_user
+from profiles.workflow.proposals import (
+    FieldDecision,
+    Proposal,
+    check_values,
+    conflicts,
+    version_values,
+)
+from profiles.workflow.states import (
+    TRANSITIONS,
+    Conflict,
+    InvalidTransition,
+    NotAllowed,
+    NothingToChange,
+    Origin,
+    Status,
+    WorkflowError,
+)
+from profiles.workflow.transitions import (
+    approve,
+    comment,
+    propose_revert,
+    publish_import,
+    reject,
+    request_changes,
+    revise_change_request,
+    submit_change_request,
+    withdraw,
+)
+
+submit = submit_change_request
+revise = revise_change_request
+
+__all__ = [
+    "TRANSITIONS",
+    "Conflict",
+    "FieldDecision",
+    "InvalidTransition",
+    "NotAllowed",
+    "NothingToChange",
+    "Origin",
+    "Proposal",
+    "Status",
+    "WorkflowError",
+    "approve",
+    "check_values",
+    "comment",
+    "conflicts",
+    "propose_revert",
+    "publish_import",
+    "reject",
+    "request_changes",
+    "revise",
+    "revise_change_request",
+    "submit",
+    "submit_change_request",
+    "system_user",
+    "version_values",
+    "withdraw",
+]

@@ -1,0 +1,249 @@
+"""Publishing: a request's accepted values become the live record.
+
+Moved as it was from the single workflow module; `transitions.approve` and
+`transitions.publish_import` call `publish` inside their transaction, with the
+request and profile rows locked. Derived data (search keys, network edges,
+field provenance) is computed here, once per published version.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
+
+from profiles import queries, search
+from profiles.models import (
+    ChangeRequest,
+    Citation,
+    CitationSource,
+    FieldProvenance,
+    Leader,
+    Profile,
+    Version,
+    join_lines,
+)
+from profiles.network import indexing
+from profiles.serializers import LIST_FIELDS, TEXT_FIELDS, model_value, profile_to_dict
+from sources.bibliography import publish_source, sources_for
+from sources.citations import format_source, parse_note
+from sources.models import Source
+
+
+def publish(
+    change_request: ChangeRequest,
+    profile: Profile | None,
+    accepted: dict[str, Any],
+    *,
+    reviewer,
+    sources: Sequence[Source] = (),
+) -> Version:
+    """Applies accepted values to the published record.
+
+    Side effects: the profile (created for a new-profile request) gets the
+    values and its next version number; leaders and notes are updated row by
+    row; notes' sources are found or added in the bibliography; each of
+    `sources` (those behind the accepted changes) that no note cites yet gets
+    a new note, so every fact's source has a number readers can follow; the
+    search index of its names is rebuilt; each published field's provenance
+    points to this request's change; its connections to the profiles it names
+    or that name it are recomputed (`profiles.network.indexing`); every row
+    written gets a history row stamped with this request and the reviewer;
+    a `Version` with the profile's JSON is recorded; the request points to the
+    profile and its new version.
+    """
+    now = timezone.now()
+    stamp = {"_change_request": change_request, "_history_user": reviewer}
+    is_new = profile is None
+    network_before = indexing.published_state(profile)
+    profile = profile or Profile()
+    for name, value in accepted.items():
+        if name in TEXT_FIELDS or name in LIST_FIELDS:
+            setattr(profile, name, model_value(name, value))
+    profile.version += 1
+    profile.published_at = now
+    if is_new:
+        _create_with_free_slug(profile, stamp)
+    else:
+        _save(profile, **stamp)
+    if "tags" in accepted:
+        profile.tags.set(accepted["tags"], clear=True)
+    if "leaders" in accepted:
+        _sync_leaders(profile, accepted["leaders"], stamp)
+    if "citations" in accepted:
+        _sync_citations(profile, accepted["citations"], stamp, now=now)
+    _add_notes_for(profile, sources, stamp)
+    _record_provenance(profile, change_request, accepted)
+    for source in Source.objects.filter(
+        citation_sources__citation__profile=profile, published_at__isnull=True
+    ).distinct():
+        publish_source(source, at=now)
+    search.index_profile(profile)
+    indexing.index_profile(profile, before=network_before)
+
+    change_request.profile = profile
+    change_request.published_version = profile.version
+    change_request.save(update_fields=["profile", "published_version", "updated_at"])
+    return Version.objects.create(
+        profile=profile,
+        number=profile.version,
+        change_request=change_request,
+        published_at=now,
+        snapshot=profile_to_dict(queries.profile_record(profile.pk)),
+    )
+
+
+def _record_provenance(
+    profile: Profile, change_request: ChangeRequest, accepted: dict[str, Any]
+) -> None:
+    """Each published field now comes from this request's change (one
+    insert, replacing the field's earlier row)."""
+    FieldProvenance.objects.bulk_create(
+        [
+            FieldProvenance(profile=profile, field=change.field, change=change)
+            for change in change_request.changes.filter(field__in=list(accepted))
+        ],
+        update_conflicts=True,
+        unique_fields=["profile", "field"],
+        update_fields=["change"],
+    )
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name, allow_unicode=True)[:190].strip("-") or "profile"
+    slug, n = base, 1
+    while Profile.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+SLUG_ATTEMPTS = 5
+
+
+def _create_with_free_slug(profile: Profile, stamp: dict) -> None:
+    """Inserts a new profile under the first slug free for its name.
+
+    Another approval can take that slug between the look-up and the insert;
+    the unique index then refuses ours inside a savepoint, and the next free
+    slug is tried, so two profiles of one name published at once both land.
+    """
+    for attempt in range(1, SLUG_ATTEMPTS + 1):
+        profile.slug = _unique_slug(profile.name)
+        try:
+            with transaction.atomic():
+                _save(profile, **stamp)
+            return
+        except IntegrityError:
+            taken = Profile.objects.filter(slug=profile.slug).exists()
+            if not taken or attempt == SLUG_ATTEMPTS:
+                raise
+
+
+def _save(instance, **stamp) -> None:
+    for key, value in stamp.items():
+        setattr(instance, key, value)
+    instance.save()
+
+
+def _delete(instance, **stamp) -> None:
+    for key, value in stamp.items():
+        setattr(instance, key, value)
+    instance.delete()
+
+
+def _add(model, rows: list, stamp: dict) -> None:
+    """Inserts new rows of a tracked model and their history rows, stamped
+    as `_save` stamps them, in one insert each."""
+    if not rows:
+        return
+    for row in rows:
+        row._history_user = stamp["_history_user"]
+    bulk_create_with_history(
+        rows,
+        model,
+        custom_historical_attrs={"change_request": stamp["_change_request"]},
+    )
+
+
+def _sync_leaders(profile: Profile, rows: list[dict], stamp: dict) -> None:
+    """Leaders are matched by position: row n of the proposal updates leader n."""
+    existing = {leader.position: leader for leader in profile.leaders.all()}
+    added = []
+    for position, row in enumerate(rows):
+        new = {
+            "name": row["name"],
+            "aliases": join_lines(row["aliases"]),
+            "role": row["role"],
+        }
+        leader = existing.pop(position, None)
+        if leader is None:
+            added.append(Leader(profile=profile, position=position, **new))
+        elif any(getattr(leader, k) != v for k, v in new.items()):
+            for key, value in new.items():
+                setattr(leader, key, value)
+            _save(leader, **stamp)
+    _add(Leader, added, stamp)
+    for leader in existing.values():
+        _delete(leader, **stamp)
+
+
+def _add_notes_for(profile: Profile, sources: Sequence[Source], stamp: dict) -> None:
+    """A note, in the house citation style, for each source no note cites."""
+    cited = set(
+        CitationSource.objects.filter(citation__profile=profile).values_list(
+            "source_id", flat=True
+        )
+    )
+    missing = [s for s in dict.fromkeys(sources) if s.pk not in cited]
+    if not missing:
+        return
+    number = max(profile.citations.values_list("number", flat=True), default=0)
+    for source in missing:
+        number += 1
+        citation = Citation(
+            profile=profile, number=number, text=format_source(source.as_entry())
+        )
+        _save(citation, **stamp)
+        _save(CitationSource(citation=citation, source=source, position=0), **stamp)
+
+
+def _sync_citations(profile: Profile, rows: list[dict], stamp: dict, *, now) -> None:
+    """Notes are matched by number; a note whose text changed has its sources
+    read again from the new text, and they become public."""
+    existing = {citation.number: citation for citation in profile.citations.all()}
+    changed = []
+    for row in rows:
+        citation = existing.pop(row["number"], None)
+        if citation is not None and citation.text == row["text"]:
+            continue
+        changed.append((citation, row, parse_note(row["text"])[1]))
+    found = iter(sources_for(e for _, _, entries in changed for e in entries))
+    added, links = [], []
+    for citation, row, entries in changed:
+        if citation is None:
+            citation = Citation(profile=profile, number=row["number"], text=row["text"])
+            added.append(citation)
+        else:
+            citation.text = row["text"]
+            _save(citation, **stamp)
+            for link in citation.citation_sources.all():
+                _delete(link, **stamp)
+        described = {}
+        for entry in entries:
+            described.setdefault(next(found), entry)
+        for position, (source, entry) in enumerate(described.items()):
+            publish_source(source, at=now, described_as=entry)
+            links.append(
+                CitationSource(citation=citation, source=source, position=position)
+            )
+    _add(Citation, added, stamp)
+    for link in links:
+        link.citation_id = link.citation.pk  # the new notes have theirs now
+    _add(CitationSource, links, stamp)
+    for citation in existing.values():
+        for link in citation.citation_sources.all():
+            _delete(link, **stamp)
+        _delete(citation, **stamp)

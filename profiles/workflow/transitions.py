@@ -1,0 +1,440 @@
+"""The transitions: the only functions that change a change request's state.
+
+Views, the admin, management commands and tests call these. Each one runs in
+one transaction with the request row locked (`select_for_update`), checks who
+may act (`permissions`) and that the request's state allows it (the table of
+`states`), raising `NotAllowed` with the reason (or Django's
+`ValidationError`, keyed by field, for bad input); appends its events to the
+request's log (`events`) in the same transaction; and lists its side effects
+in its docstring. Notifications go out only after the transaction commits.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from profiles import queries
+from profiles.models import ChangeRequest, Profile, ProposedChange, Version
+from profiles.serializers import FIELD_LABELS, FIELDS, json_values, profile_values
+from profiles.workflow import events, notifications, permissions
+from profiles.workflow.proposals import (
+    FieldDecision,
+    Proposal,
+    changed_proposals,
+    check_values,
+    conflicts,
+    record_changes,
+)
+from profiles.workflow.publishing import publish
+from profiles.workflow.states import (
+    Conflict,
+    InvalidTransition,
+    Origin,
+    Status,
+    next_state,
+)
+
+Kind = events.Kind
+
+
+def _lock(change_request: ChangeRequest) -> ChangeRequest:
+    return ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
+
+
+def _guard(change_request: ChangeRequest, user, action: str) -> str:
+    """Who first, then the state: raises `NotAllowed` with the reason, or
+    returns the state `action` leads to."""
+    permissions.check(user, change_request, action)
+    return next_state(change_request, action)
+
+
+def _check_summary(summary: str) -> None:
+    if not summary.strip():
+        raise ValidationError({"summary": "Say in a few words what this change does."})
+
+
+@transaction.atomic
+def submit_change_request(
+    *,
+    profile: Profile | None,
+    author,
+    summary: str,
+    proposals: dict[str, Proposal],
+    origin: str = Origin.EDIT,
+    base_version: int | None = None,
+) -> ChangeRequest:
+    """Records a pending change request against the published `profile` (or a
+    new profile when it is None), keeping only the fields whose proposed value
+    differs from the version the author started from (`base_version`, the
+    current one by default). Requests from people (edit form, admin) must cite
+    a source for every changed field.
+
+    Side effects: one `ChangeRequest` and one `ProposedChange` per changed
+    field with its sources (new works are added to the bibliography); a
+    "submitted" event with the proposal; after commit, reviewers are notified
+    (not for imports). The published record is not touched.
+    Raises `NotAllowed` for a non-editor, `NothingToChange` when no field
+    differs, `ValidationError` (keyed by field) for values that could not be
+    published or changes without a source.
+    """
+    permissions.check_proposer(author, origin)
+    _check_summary(summary)
+    base_version, changed = changed_proposals(
+        profile, proposals, origin=origin, base_version=base_version
+    )
+    change_request = ChangeRequest.objects.create(
+        profile=profile,
+        author=author,
+        summary=summary.strip(),
+        origin=origin,
+        base_version=base_version,
+        status=Status.PENDING,
+    )
+    recorded = record_changes(change_request, changed)
+    events.record(
+        change_request,
+        Kind.SUBMITTED,
+        actor=author,
+        proposal=events.proposal_as_recorded(change_request, recorded),
+    )
+    if origin != Origin.IMPORT:
+        transaction.on_commit(lambda: notifications.submitted(change_request))
+    return change_request
+
+
+@transaction.atomic
+def revise_change_request(
+    change_request: ChangeRequest,
+    *,
+    by,
+    summary: str,
+    proposals: dict[str, Proposal],
+    base_version: int | None = None,
+) -> ChangeRequest:
+    """The author replaces the proposed values of their pending request (or
+    answers a request for changes); it is pending again, based on the version
+    the author's form started from (the current one by default).
+
+    Side effects: the request's live proposed changes, summary and base
+    version are replaced; a "revised" event keeps the new proposal (the
+    earlier ones stay in the log's earlier events); after commit, reviewers
+    are notified.
+    Raises `NotAllowed` for anyone but the author or once decided, and what
+    `submit_change_request` raises for the values.
+    """
+    change_request = _lock(change_request)
+    state = _guard(change_request, by, "revise")
+    _check_summary(summary)
+    base_version, changed = changed_proposals(
+        change_request.profile,
+        proposals,
+        origin=change_request.origin,
+        base_version=base_version,
+    )
+    change_request.changes.all().delete()
+    recorded = record_changes(change_request, changed)
+    change_request.summary = summary.strip()
+    change_request.status = state
+    change_request.base_version = base_version
+    change_request.save()
+    events.record(
+        change_request,
+        Kind.REVISED,
+        actor=by,
+        proposal=events.proposal_as_recorded(change_request, recorded),
+    )
+    transaction.on_commit(lambda: notifications.submitted(change_request))
+    return change_request
+
+
+@transaction.atomic
+def withdraw(change_request: ChangeRequest, *, by) -> ChangeRequest:
+    """The author takes back a request that is not decided yet.
+
+    Side effects: the request becomes withdrawn; a "withdrawn" event.
+    Nothing is published.
+    """
+    change_request = _lock(change_request)
+    change_request.status = _guard(change_request, by, "withdraw")
+    change_request.save(update_fields=["status", "updated_at"])
+    events.record(change_request, Kind.WITHDRAWN, actor=by)
+    return change_request
+
+
+@transaction.atomic
+def comment(change_request: ChangeRequest, *, by, text: str) -> ChangeRequest:
+    """Its author or a reviewer adds a comment to a request, in any state.
+
+    Side effects: a "commented" event. The request's state is unchanged.
+    Raises `NotAllowed` for anyone else, `ValidationError` for no text.
+    """
+    change_request = _lock(change_request)
+    permissions.check_commenter(by, change_request)
+    if not text.strip():
+        raise ValidationError({"text": "Write a comment."})
+    events.record(change_request, Kind.COMMENTED, actor=by, text=text.strip())
+    return change_request
+
+
+def _decide(
+    change_request: ChangeRequest,
+    *,
+    reviewer,
+    status: str,
+    note: str,
+    kind: str,
+    at=None,
+) -> None:
+    change_request.status = status
+    change_request.reviewer = reviewer
+    change_request.decided_at = at or timezone.now()
+    change_request.decision_note = note
+    change_request.save()
+    events.record(
+        change_request, kind, actor=reviewer, text=note, at=change_request.decided_at
+    )
+    transaction.on_commit(lambda: notifications.decided(change_request))
+
+
+@transaction.atomic
+def reject(change_request: ChangeRequest, *, reviewer, reason: str) -> ChangeRequest:
+    """A reviewer turns a pending request down, with a reason for its author.
+
+    Side effects: the request and each of its fields become rejected, with the
+    reviewer, time and reason; a "rejected" event with the reason; after
+    commit, the author is notified.
+    """
+    change_request = _lock(change_request)
+    state = _guard(change_request, reviewer, "reject")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the request is rejected."})
+    change_request.changes.update(
+        decision=ProposedChange.Decision.REJECTED, reason=reason.strip()
+    )
+    _decide(
+        change_request,
+        reviewer=reviewer,
+        status=state,
+        note=reason.strip(),
+        kind=Kind.REJECTED,
+    )
+    return change_request
+
+
+@transaction.atomic
+def request_changes(
+    change_request: ChangeRequest, *, reviewer, comment: str
+) -> ChangeRequest:
+    """A reviewer sends a pending request back to its author with a comment.
+
+    Side effects: the request becomes "changes requested" with the reviewer,
+    time and comment; a "changes_requested" event with the comment (each
+    round of review its own); after commit, the author is notified.
+    """
+    change_request = _lock(change_request)
+    state = _guard(change_request, reviewer, "request_changes")
+    if not comment.strip():
+        raise ValidationError({"comment": "Say what should change."})
+    _decide(
+        change_request,
+        reviewer=reviewer,
+        status=state,
+        note=comment.strip(),
+        kind=Kind.CHANGES_REQUESTED,
+    )
+    return change_request
+
+
+@transaction.atomic
+def approve(
+    change_request: ChangeRequest,
+    *,
+    reviewer,
+    decisions: dict[str, FieldDecision] | None = None,
+    note: str = "",
+) -> Version | None:
+    """A reviewer publishes a pending request: all of it, or the fields
+    `decisions` accepts (a field without a decision is accepted). A field
+    changed on both sides since the base version must carry the value to
+    publish (`FieldDecision.value`). Nobody approves their own request.
+
+    Side effects, in one transaction with the request and profile rows locked:
+    each field gets its decision and reason; accepted fields are published as
+    the profile's next version (see `publishing.publish`); the request becomes
+    approved, or rejected when no field was accepted; events "approved" (or
+    "partly_approved", or "rejected" when nothing was accepted) and
+    "published"; after commit, the author is notified. Returns the new
+    `Version`, or None when nothing was accepted.
+    Raises `Conflict` for unresolved conflicts and `ValidationError` for a
+    rejection without reason or values that cannot be published together.
+    """
+    change_request = _lock(change_request)
+    _guard(change_request, reviewer, "approve")
+    profile = (
+        queries.profile_record(change_request.profile_id, lock=True)
+        if change_request.profile_id
+        else None
+    )
+    published = profile_values(profile) if profile else {}
+    changes = list(change_request.changes.all())
+    decisions = decisions or {}
+    unknown = set(decisions) - {change.field for change in changes}
+    if unknown:
+        raise ValueError(f"Not fields of this request: {', '.join(sorted(unknown))}")
+
+    accepted: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    unresolved = []
+    clashing = set(conflicts(change_request, profile))
+    for change in changes:
+        decision = decisions.get(change.field, FieldDecision(accept=True))
+        if not decision.accept:
+            if not decision.reason.strip():
+                errors[change.field] = "Give a reason for rejecting this change."
+            change.decision = ProposedChange.Decision.REJECTED
+            change.reason = decision.reason.strip()
+            continue
+        if change.field in clashing and not decision.resolves:
+            unresolved.append(change.field)
+        value = decision.value if decision.resolves else change.value
+        change.decision = ProposedChange.Decision.ACCEPTED
+        change.reason = decision.reason.strip()
+        change.published_value = None if value == change.value else value
+        accepted[change.field] = value
+    if errors:
+        raise ValidationError(errors)
+    if unresolved:
+        raise Conflict(unresolved)
+    if accepted:
+        check_values({**published, **accepted})
+    for change in changes:
+        change.save(update_fields=["decision", "reason", "published_value"])
+
+    if not accepted:
+        reasons = "; ".join(f"{FIELD_LABELS[c.field]}: {c.reason}" for c in changes)
+        _decide(
+            change_request,
+            reviewer=reviewer,
+            status=Status.REJECTED,
+            note=note.strip() or reasons,
+            kind=Kind.REJECTED,
+        )
+        return None
+    sources = [
+        source
+        for change in changes
+        if change.field in accepted
+        for source in change.sources.all()
+    ]
+    version = publish(
+        change_request, profile, accepted, reviewer=reviewer, sources=sources
+    )
+    partly = len(accepted) < len(changes)
+    _decide(
+        change_request,
+        reviewer=reviewer,
+        status=Status.APPROVED,
+        note=note.strip(),
+        kind=Kind.PARTLY_APPROVED if partly else Kind.APPROVED,
+        # The decision and the version it published share their time, so the
+        # log reads "approved" then "published".
+        at=version.published_at,
+    )
+    _record_published(change_request, version, actor=reviewer)
+    return version
+
+
+@transaction.atomic
+def publish_import(change_request: ChangeRequest) -> Version:
+    """Publishes a recorded import at once, as the system account.
+
+    An import by the system account is the one request approved by its own
+    author: the document itself is the reviewed material.
+    Side effects: every field accepted and published (see
+    `publishing.publish`); the request becomes approved; events "approved"
+    and "published".
+    """
+    change_request = _lock(change_request)
+    if change_request.origin != Origin.IMPORT:
+        raise InvalidTransition("Only a recorded import is published without review.")
+    state = next_state(change_request, "approve")
+    profile = (
+        queries.profile_record(change_request.profile_id, lock=True)
+        if change_request.profile_id
+        else None
+    )
+    changes = list(change_request.changes.all())
+    change_request.changes.update(decision=ProposedChange.Decision.ACCEPTED)
+    reviewer = permissions.system_user()
+    version = publish(
+        change_request,
+        profile,
+        {change.field: change.value for change in changes},
+        reviewer=reviewer,
+    )
+    change_request.status = state
+    change_request.reviewer = reviewer
+    change_request.decided_at = version.published_at
+    change_request.decision_note = "Recorded import."
+    change_request.save()
+    events.record(
+        change_request,
+        Kind.APPROVED,
+        actor=reviewer,
+        text=change_request.decision_note,
+        at=version.published_at,
+    )
+    _record_published(change_request, version, actor=reviewer)
+    return version
+
+
+@transaction.atomic
+def propose_revert(
+    profile: Profile,
+    *,
+    version_number: int,
+    by,
+    fields: Sequence[str] | None = None,
+) -> ChangeRequest:
+    """Proposes restoring an earlier version of a profile, or some fields of it,
+    as an ordinary change request. Each restored value is supported by the
+    sources that supported it when it was published.
+
+    Side effects: as `submit_change_request`, with origin "revert".
+    Raises `Version.DoesNotExist` for an unknown version, `NothingToChange`
+    when the version's values are the published ones.
+    """
+    version = profile.versions.get(number=version_number)
+    values = json_values(version.snapshot)
+    names = list(fields) if fields else list(FIELDS)
+    unknown = set(names) - set(FIELDS)
+    if unknown:
+        raise ValueError(f"Not profile fields: {', '.join(sorted(unknown))}")
+    sources = queries.sources_as_of(profile, version_number)
+    what = (
+        ", ".join(FIELD_LABELS[name] for name in names).lower()
+        if fields
+        else "all fields"
+    )
+    return submit_change_request(
+        profile=profile,
+        author=by,
+        summary=f"Restore {what} from version {version_number}",
+        proposals={
+            name: Proposal(values[name], sources.get(name, [])) for name in names
+        },
+        origin=Origin.REVERT,
+    )
+
+
+def _record_published(change_request: ChangeRequest, version: Version, *, actor):
+    events.record(
+        change_request,
+        Kind.PUBLISHED,
+        actor=actor,
+        version=version.number,
+        at=version.published_at,
+    )
