@@ -369,8 +369,7 @@ class ProposedChange(models.Model):
     objects = ProposedChangeQuerySet.as_manager()
 
     class Meta:
-        ordering = ["change_request", "pk"]
-        indexes = [models.Index(fields=["field", "decision"])]
+        ordering = ["change_request_id", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["change_request", "field"], name="proposed_change_unique_field"
