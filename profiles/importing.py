@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from profiles import limits, workflow
@@ -178,18 +179,25 @@ def import_files(
     that refused it: a refused file leaves nothing of itself and the others
     imported.
 
-    Side effects: those of `import_file`; with `publish`, the network's edges
-    are rewritten once per `BATCH_FILES` files (`indexing.batch`) instead of
-    after each profile, in their own transaction once the batch's files are
-    committed. A dry run publishes nothing that lasts, so it rewrites no
-    edges.
+    Side effects: those of `import_file`, with two differences when
+    publishing, which leave the same rows (`tests/profiles/test_import_batch.py`
+    compares them): the network's edges are rewritten once per `BATCH_FILES`
+    files (`indexing.batch`) instead of after each profile, in their own
+    transaction once the batch's files are committed; and the works first
+    cited by a file are created public (`sources_for(published_at=...)`),
+    as publishing would leave them, instead of private and then published.
+    The search index is still written in each file's transaction, so no
+    published profile is ever without its search rows. A dry run publishes
+    nothing that lasts, so it rewrites no edges.
     """
     batched = publish and not dry_run
     for start in range(0, len(paths), BATCH_FILES):
         with indexing.batch() if batched else nullcontext():
             for path in paths[start : start + BATCH_FILES]:
                 try:
-                    outcome = import_file(path, publish=publish, dry_run=dry_run)
+                    outcome = _import_file(
+                        path, publish=publish, dry_run=dry_run, public_sources=batched
+                    )
                 except ImportFailed as error:
                     outcome = error
                 yield path, outcome
@@ -204,12 +212,25 @@ def import_file(
     published ones, a change request by the system account, published at once
     with `publish`; the notes' sources in the bibliography.
     """
+    return _import_file(path, publish=publish, dry_run=dry_run, public_sources=False)
+
+
+def _import_file(
+    path: Path, *, publish: bool, dry_run: bool, public_sources: bool
+) -> list[ImportResult]:
     documents = read_documents(path)
     results = []
     with transaction.atomic():
         for values in documents:
             try:
-                results.append(_import_values(str(path), values, publish=publish))
+                results.append(
+                    _import_values(
+                        str(path),
+                        values,
+                        publish=publish,
+                        public_sources=public_sources,
+                    )
+                )
             except ValidationError as error:
                 raise ImportFailed(str(path), None, _messages(error)) from error
             except workflow.WorkflowError as error:
@@ -227,21 +248,28 @@ def _messages(error: ValidationError) -> str:
     )
 
 
-def _import_values(path: str, values: dict[str, Any], *, publish: bool) -> ImportResult:
+def _import_values(
+    path: str, values: dict[str, Any], *, publish: bool, public_sources: bool
+) -> ImportResult:
     slug = values.pop("slug", "") or slugify(values["name"], allow_unicode=True)
     profile = (
         Profile.objects.filter(slug=slug).first()
         or Profile.objects.filter(name__iexact=values["name"]).first()
     )
-    proposals = _proposals(values)
     try:
-        change_request = workflow.submit_change_request(
-            profile=profile,
-            author=workflow.system_user(),
-            summary=f"Imported from {Path(path).name}",
-            proposals=proposals,
-            origin=ChangeRequest.Origin.IMPORT,
-        )
+        # Works created public must not outlive a document that publishes
+        # nothing: their savepoint goes with the refused request.
+        with transaction.atomic() if public_sources else nullcontext():
+            proposals = _proposals(
+                values, published_at=timezone.now() if public_sources else None
+            )
+            change_request = workflow.submit_change_request(
+                profile=profile,
+                author=workflow.system_user(),
+                summary=f"Imported from {Path(path).name}",
+                proposals=proposals,
+                origin=ChangeRequest.Origin.IMPORT,
+            )
     except workflow.NothingToChange:
         return ImportResult(path, values["name"], None, None)
     version = workflow.publish_import(change_request) if publish else None
@@ -250,14 +278,22 @@ def _import_values(path: str, values: dict[str, Any], *, publish: bool) -> Impor
     )
 
 
-def _proposals(values: dict[str, Any]) -> dict[str, workflow.Proposal]:
+def _proposals(
+    values: dict[str, Any], *, published_at=None
+) -> dict[str, workflow.Proposal]:
     """Each field proposed with the sources of the notes its footnote marks
-    point to; the notes themselves are supported by every source they cite."""
+    point to; the notes themselves are supported by every source they cite.
+    New works are public from `published_at` when given: only when the
+    request is published in the same transaction, which publishes them."""
     entries = {
         citation["number"]: parse_note(citation["text"])[1]
         for citation in values["citations"]
     }
-    found = iter(sources_for(e for cited in entries.values() for e in cited))
+    found = iter(
+        sources_for(
+            (e for cited in entries.values() for e in cited), published_at=published_at
+        )
+    )
     note_sources = {
         number: [next(found) for _ in cited] for number, cited in entries.items()
     }

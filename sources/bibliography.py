@@ -9,11 +9,15 @@ from sources.models import Source
 from sources.weblinks import normalise_url
 
 
-def source_for(entry: SourceEntry) -> Source:
+def source_for(entry: SourceEntry, *, published_at=None) -> Source:
     """The bibliography's row for this work, created on first citation.
 
     A work with a URL is the same work wherever its normalised URL is the same,
     whatever title a note gives it; the first description recorded is kept.
+    A new row is private until a published version cites it
+    (`publish_source`), or public from `published_at` when given: a recorded
+    import published at once creates its new works as `publish_source` would
+    leave them, in one write and one history row instead of two.
     Raises `ValidationError` for a work that cannot be recorded (a bad URL).
     """
     existing = Source.objects.matching(entry).first()
@@ -29,11 +33,18 @@ def source_for(entry: SourceEntry) -> Source:
         date=entry.date,
         url=url,
         language=entry.language or guess_language(entry.title or entry.publication),
+        published_at=published_at,
     )
     # `save` computes the normalised URL; its uniqueness is the database's to
     # enforce (caught below). Validating it here would look up the empty key
     # the field holds until then, reading every row without a URL.
-    source.full_clean(exclude=["normalised_url"], validate_unique=False)
+    source.full_clean(
+        exclude=["normalised_url"], validate_unique=False, validate_constraints=False
+    )
+    if not (source.title or source.publication or source.url):
+        # The one check constraint a new row can break; checked by the
+        # database only when it is (a query and a savepoint per work).
+        source.validate_constraints()
     try:
         with transaction.atomic():
             source.save()
@@ -43,10 +54,11 @@ def source_for(entry: SourceEntry) -> Source:
     return source
 
 
-def sources_for(entries: Iterable[SourceEntry]) -> list[Source]:
+def sources_for(entries: Iterable[SourceEntry], *, published_at=None) -> list[Source]:
     """`source_for` of each of `entries`, in order, the works with a URL that
     are recorded already found in one query (a document's notes cite a
-    dozen works; an import reads thousands of documents)."""
+    dozen works; an import reads thousands of documents). New works are
+    public from `published_at` when given (see `source_for`)."""
     entries = list(entries)
     urls = {normalise_url(entry.url) for entry in entries if entry.url}
     known = (
@@ -62,7 +74,7 @@ def sources_for(entries: Iterable[SourceEntry]) -> list[Source]:
         url = normalise_url(entry.url) if entry.url else None
         source = known.get(url) if url else None
         if source is None:
-            source = source_for(entry)
+            source = source_for(entry, published_at=published_at)
             if url:
                 known[url] = source
         found.append(source)

@@ -265,7 +265,7 @@ def _public_sources(profile_ids: Iterable[int] | None) -> Iterator[Source]:
 # Writing ---------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside `publish`'s transaction: no savepoint
 def index_profile(profile: Profile) -> int:
     """Rebuilds the search rows of one profile from what is published now.
 

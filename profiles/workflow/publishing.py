@@ -12,7 +12,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import get_history_manager_for_model
 
 from profiles import queries, search
 from profiles.models import (
@@ -154,18 +154,33 @@ def _delete(instance, **stamp) -> None:
     instance.delete()
 
 
+_history_managers: dict[type, Any] = {}
+
+
+def _history_manager(model):
+    """The model's history manager, built once: simple-history builds a new
+    manager class on every access to `Model.history`."""
+    if model not in _history_managers:
+        _history_managers[model] = get_history_manager_for_model(model)
+    return _history_managers[model]
+
+
 def _add(model, rows: list, stamp: dict) -> None:
     """Inserts new rows of a tracked model and their history rows, stamped
-    as `_save` stamps them, in one insert each."""
+    as `_save` stamps them, in one insert each (what simple-history's
+    `bulk_create_with_history` does, on databases that return the new keys,
+    which every one we support does)."""
     if not rows:
         return
     for row in rows:
         row._history_user = stamp["_history_user"]
-    bulk_create_with_history(
-        rows,
-        model,
-        custom_historical_attrs={"change_request": stamp["_change_request"]},
-    )
+    with transaction.atomic(savepoint=False):
+        model._default_manager.bulk_create(rows)
+        _history_manager(model).bulk_history_create(
+            rows,
+            default_change_reason=None,
+            custom_historical_attrs={"change_request": stamp["_change_request"]},
+        )
 
 
 def _sync_leaders(profile: Profile, rows: list[dict], stamp: dict) -> None:
@@ -192,6 +207,8 @@ def _sync_leaders(profile: Profile, rows: list[dict], stamp: dict) -> None:
 
 def _add_notes_for(profile: Profile, sources: Sequence[Source], stamp: dict) -> None:
     """A note, in the house citation style, for each source no note cites."""
+    if not sources:
+        return
     cited = set(
         CitationSource.objects.filter(citation__profile=profile).values_list(
             "source_id", flat=True

@@ -7,7 +7,8 @@ leaves nothing of itself and the others imported. Without --publish a
 profile that changed becomes a pending change request; with --publish it is
 published at once as a recorded import, and the network's edges are
 rewritten once per batch of files rather than after each one
-(`profiles.importing.BATCH_FILES`). A folder imports every .txt and .json
+(`profiles.importing.BATCH_FILES`), while each file's search rows are
+written in its own transaction. A folder imports every .txt and .json
 file in it. Exits non-zero if any file failed, after naming the file and
 line of each failure in one line on stderr: a file too large, not UTF-8,
 badly laid out or nested, or with a value past `profiles.limits` is refused
