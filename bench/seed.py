@@ -207,6 +207,7 @@ class Writer:
             Leader,
             Profile,
             ProposedChange,
+            RequestEvent,
             Version,
         )
         from sources.models import Source
@@ -227,6 +228,7 @@ class Writer:
             self.Through,
             FieldProvenance,
             Version,
+            RequestEvent,
         ]
         # `model.history` makes a new manager on each access: looked up once.
         self.history = {
@@ -334,6 +336,7 @@ class Writer:
             FieldProvenance,
             Profile,
             ProposedChange,
+            RequestEvent,
             Version,
         )
         from profiles.serializers import FIELDS, TEXT_FIELDS
@@ -412,6 +415,7 @@ class Writer:
                 decision_note=note,
                 published_version=step.number,
             )
+            recorded: dict[str, dict] = {}  # the event log's copy of it
             for name in changed:  # in FIELDS order, as `_record_changes`
                 change_id = self._id(ProposedChange)
                 self._put(
@@ -440,6 +444,7 @@ class Writer:
                 works = [s for n in numbers for s in note_sources.get(n, [])]
                 if not step.is_import and name != "citations":
                     works = [self.sources[self._key(url)] for url in step.sources[name]]
+                recorded[name] = {"value": values[name], "sources": []}
                 for work in dict.fromkeys(works):
                     self._put(
                         self.Through,
@@ -447,6 +452,33 @@ class Writer:
                         proposedchange_id=change_id,
                         source_id=work.id,
                     )
+                    recorded[name]["sources"].append(work.id)
+            # The request's log, as the workflow appends it: submitted with
+            # its proposal, approved, published as this version.
+            for kind, actor, extra in (
+                (
+                    RequestEvent.Kind.SUBMITTED,
+                    author,
+                    {
+                        "proposal": {
+                            "summary": summary,
+                            "base_version": step.number - 1,
+                            "changes": recorded,
+                        }
+                    },
+                ),
+                (RequestEvent.Kind.APPROVED, reviewer, {"text": note}),
+                (RequestEvent.Kind.PUBLISHED, reviewer, {"version": step.number}),
+            ):
+                self._put(
+                    RequestEvent,
+                    id=self._id(RequestEvent),
+                    change_request_id=request_id,
+                    kind=kind,
+                    actor_id=actor.pk,
+                    at=at,
+                    **{"text": "", "proposal": None, "version": None, **extra},
+                )
             if snapshot_notes[0] is not values["citations"]:
                 snapshot_notes = (
                     values["citations"],
