@@ -267,6 +267,8 @@ class ChangeRequestAdmin(admin.ModelAdmin):
         "origin",
         "status",
         "base_version",
+        "claimed_by",
+        "claimed_at",
         "reviewer",
         "decided_at",
         "decision_note",

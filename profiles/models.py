@@ -244,6 +244,14 @@ class ChangeRequestQuerySet(models.QuerySet):
             return self.none()
         return self.pending().exclude(author=user)
 
+    def claimed_by(self, user) -> "ChangeRequestQuerySet":
+        """Claimed by `user`: they said they are on it."""
+        return self.filter(claimed_by=user)
+
+    def unclaimed(self) -> "ChangeRequestQuerySet":
+        """Nobody has said they are on it."""
+        return self.filter(claimed_by__isnull=True)
+
 
 class ChangeRequest(models.Model):
     """A proposed set of field changes to one profile (or a new profile).
@@ -294,6 +302,15 @@ class ChangeRequest(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
     published_version = models.PositiveIntegerField(null=True, blank=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The reviewer who said they are on this pending request.",
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     objects = ChangeRequestQuerySet.as_manager()
 
@@ -324,6 +341,17 @@ class ChangeRequest(models.Model):
                 condition=~Q(status__in=["rejected", "changes_requested"])
                 | ~Q(decision_note=""),
                 name="change_request_refusal_has_note",
+            ),
+            # A claim says who is on a pending request, since when; a
+            # decision or a withdrawal clears it.
+            models.CheckConstraint(
+                condition=Q(claimed_by__isnull=True, claimed_at__isnull=True)
+                | Q(
+                    status="pending",
+                    claimed_by__isnull=False,
+                    claimed_at__isnull=False,
+                ),
+                name="change_request_claim_is_pending_and_dated",
             ),
         ]
 
@@ -430,6 +458,8 @@ class RequestEvent(models.Model):
         REJECTED = "rejected", "Rejected"
         WITHDRAWN = "withdrawn", "Withdrawn"
         PUBLISHED = "published", "Published"
+        CLAIMED = "claimed", "Claimed"
+        RELEASED = "released", "Released"
 
     change_request = models.ForeignKey(
         ChangeRequest, on_delete=models.PROTECT, related_name="events"

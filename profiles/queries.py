@@ -1,16 +1,20 @@
 """Reads that cross models, each with the joins and prefetches its page needs,
 so a page's query count does not grow with its data."""
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.db.models import (
     Count,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
     prefetch_related_objects,
 )
+from django.utils import timezone
 from taggit.models import Tag
 
 from profiles.models import (
@@ -132,20 +136,76 @@ def sources_as_of(profile: Profile, version_number: int) -> dict[str, list[Sourc
     return result
 
 
-def review_queue(*, profile: str = "", author: str = "") -> QuerySet[ChangeRequest]:
-    """Requests waiting for a reviewer, oldest first; filtered by profile slug
-    and author username when given."""
+#: A request's size by the number of fields it changes: (at least, at most).
+QUEUE_SIZES: dict[str, tuple[int, int | None]] = {
+    "small": (1, 2),
+    "medium": (3, 5),
+    "large": (6, None),
+}
+MINE, UNCLAIMED = "mine", "unclaimed"
+
+
+def review_queue(
+    reviewer,
+    *,
+    profile: str = "",
+    editor: str = "",
+    older_than: int | None = None,
+    newer_than: int | None = None,
+    size: str = "",
+    claimed: str = "",
+) -> QuerySet[ChangeRequest]:
+    """Requests `reviewer` may decide (never their own), oldest first, with
+    who claimed them and `fields_changed`; narrowed by each filter given:
+    `profile` (its slug, or text in its name or gloss, or in the name a new
+    profile is proposed under), `editor` (the author's username), waiting at
+    least `older_than` or less than `newer_than` days, `size` (a key of
+    `QUEUE_SIZES`) and `claimed` (`MINE` or `UNCLAIMED`)."""
     queryset = (
-        ChangeRequest.objects.pending()
-        .select_related("profile", "author")
+        ChangeRequest.objects.for_reviewer(reviewer)
+        .select_related("profile", "author", "claimed_by")
         .prefetch_related("changes")
+        .annotate(fields_changed=Count("changes", distinct=True))
         .order_by("created_at", "pk")
     )
     if profile:
-        queryset = queryset.filter(profile__slug=profile)
-    if author:
-        queryset = queryset.filter(author__username=author)
+        proposed_name = ProposedChange.objects.filter(
+            change_request=OuterRef("pk"), field="name", value__icontains=profile
+        )
+        queryset = queryset.filter(
+            Q(profile__slug=profile)
+            | Q(profile__name__icontains=profile)
+            | Q(profile__english_name__icontains=profile)
+            | Q(profile__isnull=True, pk__in=proposed_name.values("change_request"))
+        )
+    if editor:
+        queryset = queryset.filter(author__username=editor)
+    now = timezone.now()
+    if older_than is not None:
+        queryset = queryset.filter(created_at__lte=now - timedelta(days=older_than))
+    if newer_than is not None:
+        queryset = queryset.filter(created_at__gt=now - timedelta(days=newer_than))
+    if size in QUEUE_SIZES:
+        least, most = QUEUE_SIZES[size]
+        queryset = queryset.filter(fields_changed__gte=least)
+        if most is not None:
+            queryset = queryset.filter(fields_changed__lte=most)
+    if claimed == MINE:
+        queryset = queryset.claimed_by(reviewer)
+    elif claimed == UNCLAIMED:
+        queryset = queryset.unclaimed()
     return queryset
+
+
+def queue_editors(reviewer) -> QuerySet:
+    """The people whose requests wait for `reviewer`, by username."""
+    return (
+        get_user_model()
+        .objects.filter(
+            pk__in=ChangeRequest.objects.for_reviewer(reviewer).values("author")
+        )
+        .order_by("username")
+    )
 
 
 def requests_by(user) -> QuerySet[ChangeRequest]:
@@ -159,9 +219,12 @@ def requests_by(user) -> QuerySet[ChangeRequest]:
 
 
 def change_request_detail(pk: int) -> ChangeRequest:
-    """A request with its proposed changes and their sources."""
+    """A request with its proposed changes and their sources, and who
+    decided or claimed it."""
     return (
-        ChangeRequest.objects.select_related("profile", "author", "reviewer")
+        ChangeRequest.objects.select_related(
+            "profile", "author", "reviewer", "claimed_by"
+        )
         .prefetch_related(
             Prefetch(
                 "changes",

@@ -1,7 +1,9 @@
-"""The reviewer's decision form: one set of controls per proposed field and a
-comment for the author. It cleans what the reviewer chose into the
-`workflow.FieldDecision`s that `workflow.approve` takes, and places the
-workflow's errors next to the controls they are about; it never publishes.
+"""The reviewer's forms: the queue's filters, and the decision form (one set of
+controls per proposed field and a comment for the author). The decision form
+starts with nothing chosen; approving needs a decision on every field. It
+cleans what the reviewer chose into the `workflow.FieldDecision`s that
+`workflow.approve` takes, and places the workflow's errors next to the
+controls they are about; it never publishes.
 
 An edited value to publish is held to `profiles.limits` beside its textarea
 (size, items, name length, footnote numbers), and no text may hold a control
@@ -15,7 +17,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BoundField
 
-from profiles import limits
+from profiles import limits, queries
 from profiles.forms import bound_fields
 from profiles.models import ProposedChange, split_lines
 from profiles.serializers import FIELD_LABELS, LIST_FIELDS, TEXT_FIELDS
@@ -44,6 +46,79 @@ def edited_value(field: str, text: str) -> Any:
     return text.strip() if field in TEXT_FIELDS else split_lines(text)
 
 
+class QueueFilterForm(forms.Form):
+    """The review queue's filters, read from the query string; each one left
+    empty (or invalid, with its error shown) does not narrow the queue."""
+
+    profile = forms.CharField(
+        label="Profile",
+        help_text="Its name, part of it, or its slug.",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "dir": "auto"}),
+    )
+    editor = forms.CharField(
+        label="Editor", required=False, max_length=150, widget=forms.Select
+    )
+    older_than = forms.IntegerField(
+        label="Waiting at least (days)",
+        required=False,
+        min_value=0,
+        max_value=36500,
+    )
+    newer_than = forms.IntegerField(
+        label="Waiting less than (days)",
+        required=False,
+        min_value=1,
+        max_value=36500,
+    )
+    size = forms.ChoiceField(
+        label="Size",
+        required=False,
+        choices=[
+            ("", "Any size"),
+            ("small", "Small: 1–2 fields"),
+            ("medium", "Medium: 3–5 fields"),
+            ("large", "Large: 6 fields or more"),
+        ],
+    )
+    claimed = forms.ChoiceField(
+        label="Claimed",
+        required=False,
+        choices=[
+            ("", "Claimed or not"),
+            (queries.MINE, "Claimed by me"),
+            (queries.UNCLAIMED, "Unclaimed"),
+        ],
+    )
+
+    def __init__(self, *args, editors: Sequence[str] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        chosen = self.data.get("editor", "")
+        names = list(editors)
+        # A username from a link whose requests have all been decided stays
+        # shown as chosen rather than silently reading "All editors".
+        if chosen and chosen not in names:
+            names.append(chosen)
+        self.fields["editor"].widget.choices = [
+            ("", "All editors"),
+            *((name, name) for name in names),
+        ]
+        bound_fields(self)
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters, as `queries.review_queue` takes them."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            name: value
+            for name in self.fields
+            if name not in self.errors and (value := data.get(name)) not in (None, "")
+        }
+
+
 @dataclass(frozen=True)
 class FieldControls:
     """The bound controls for one proposed field, for the template."""
@@ -56,11 +131,21 @@ class FieldControls:
     edited: BoundField | None = None
 
 
+def undecided_message(labels: Sequence[str]) -> str:
+    count = len(labels)
+    fields = "field is" if count == 1 else "fields are"
+    return (
+        f"{count} {fields} still undecided: {', '.join(labels)}. "
+        "Accept or reject each before approving."
+    )
+
+
 class ReviewForm(forms.Form):
     """Built per request: for each proposed change, `<field>-decision`
-    (accept or reject) and `<field>-reason`; for each field in conflict also
-    `<field>-resolution` (keep published, use proposed, or use an edited
-    value) and, for text and list fields, `<field>-edited`."""
+    (accept or reject, nothing chosen at first) and `<field>-reason`; for
+    each field in conflict also `<field>-resolution` (keep published, use
+    proposed, or use an edited value) and, for text and list fields,
+    `<field>-edited`. For `action="approve"` every field must be decided."""
 
     comment = forms.CharField(
         label="Comment for the author",
@@ -74,9 +159,11 @@ class ReviewForm(forms.Form):
         *args,
         changes: Sequence[ProposedChange],
         conflicts: Sequence[str] = (),
+        action: str = "",
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
+        self.action = action
         self.changes = list(changes)
         self.conflicts = set(conflicts)
         for change in self.changes:
@@ -92,8 +179,26 @@ class ReviewForm(forms.Form):
             ],
         )
 
+    def undecided(self) -> list[str]:
+        """The labels of the fields neither accepted nor rejected yet: all of
+        them on a fresh form, those left without a choice on a posted one."""
+        if not self.is_bound:
+            return [FIELD_LABELS[change.field] for change in self.changes]
+        return [
+            FIELD_LABELS[change.field]
+            for change in self.changes
+            if self.data.get(f"{change.field}-decision") not in (ACCEPT, REJECT)
+        ]
+
     def clean(self):
         data = super().clean()
+        if self.action == "approve" and (undecided := self.undecided()):
+            self.add_error(None, undecided_message(undecided))
+            for change in self.changes:
+                if data.get(f"{change.field}-decision") not in (ACCEPT, REJECT):
+                    self.add_error(
+                        f"{change.field}-decision", "Accept or reject this change."
+                    )
         for change in self.changes:
             name = change.field
             if data.get(f"{name}-resolution") != EDITED:
@@ -109,8 +214,9 @@ class ReviewForm(forms.Form):
         self.fields[f"{name}-decision"] = forms.ChoiceField(
             label=f"Accept or reject the change to {label}",
             choices=[(ACCEPT, "Accept"), (REJECT, "Reject")],
-            initial=ACCEPT,
-            # Like `workflow.approve`, a field without a decision is accepted.
+            # Nothing is chosen for the reviewer: approving needs a choice on
+            # every field (see `clean`); rejecting or sending the whole
+            # request back does not.
             required=False,
             widget=forms.RadioSelect,
         )

@@ -10,7 +10,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_POST
 from profiles import queries, roles, workflow
 from profiles.diff import FieldDiff, diff_field, shared_deadline
 from profiles.models import ChangeRequest, Profile, ProposedChange, RequestEvent
-from profiles.review_forms import FieldControls, ReviewForm
+from profiles.review_forms import FieldControls, QueueFilterForm, ReviewForm
 from profiles.serializers import FIELD_LABELS, TEXT_FIELDS, profile_values
 
 PER_PAGE = 25
@@ -49,16 +48,52 @@ def _changed_labels(change_request: ChangeRequest) -> list[str]:
     return [FIELD_LABELS[change.field] for change in change_request.changes.all()]
 
 
+@dataclass(frozen=True)
+class ClaimState:
+    """Who is on a pending request, and what the person looking may do
+    about it: claim it, release their claim, or take someone else's over."""
+
+    holder: Any = None
+    since: Any = None
+    mine: bool = False
+    can_claim: bool = False
+    can_release: bool = False
+    can_take_over: bool = False
+
+
+def claim_state(user, change_request: ChangeRequest) -> ClaimState | None:
+    """None once the request is no longer pending (a decision clears it)."""
+    if change_request.status != Status.PENDING:
+        return None
+    holder = change_request.claimed_by if change_request.claimed_by_id else None
+    mine = holder is not None and holder.pk == user.pk
+    may_decide = roles.can_review(user, change_request)
+    return ClaimState(
+        holder=holder,
+        since=change_request.claimed_at,
+        mine=mine,
+        can_claim=may_decide and holder is None,
+        can_release=may_decide and mine,
+        can_take_over=may_decide and holder is not None and not mine,
+    )
+
+
 @login_required
 def queue(request):
-    """Pending requests, oldest first, filtered by profile and author."""
+    """Pending requests the reviewer may decide (not their own), oldest
+    first, with who is on each; narrowed by the filters of the query
+    string."""
     if not roles.can_review(request.user):
         raise PermissionDenied("Only reviewers see the review queue.")
-    filters = {key: request.GET.get(key, "").strip() for key in ("profile", "author")}
-    page = Paginator(queries.review_queue(**filters), PER_PAGE).get_page(
+    editors = queries.queue_editors(request.user)
+    form = QueueFilterForm(
+        request.GET or None,
+        editors=[editor.get_username() for editor in editors],
+    )
+    filters = form.filters()
+    page = Paginator(queries.review_queue(request.user, **filters), PER_PAGE).get_page(
         request.GET.get("page")
     )
-    pending = ChangeRequest.objects.pending()
     return render(
         request,
         "review/queue.html",
@@ -72,14 +107,16 @@ def queue(request):
                 }
                 for change_request in page
             ],
-            "filters": filters,
-            "profiles": Profile.objects.filter(pk__in=pending.values("profile")).only(
-                "name", "slug"
+            "form": form,
+            "filtered": bool(filters),
+            "own_pending": ChangeRequest.objects.pending().by(request.user).count(),
+            "extra_query": urlencode(
+                {
+                    name: request.GET[name]
+                    for name in form.fields
+                    if request.GET.get(name)
+                }
             ),
-            "authors": get_user_model()
-            .objects.filter(pk__in=pending.values("author"))
-            .order_by("username"),
-            "extra_query": urlencode({k: v for k, v in filters.items() if v}),
         },
     )
 
@@ -181,9 +218,14 @@ def _load(pk: int) -> ChangeRequest:
         raise Http404("No change request with this number.") from error
 
 
-def _review_form(change_request: ChangeRequest, conflicts, data=None) -> ReviewForm:
+def _review_form(
+    change_request: ChangeRequest, conflicts, data=None, *, action: str = ""
+) -> ReviewForm:
     return ReviewForm(
-        data, changes=list(change_request.changes.all()), conflicts=conflicts
+        data,
+        changes=list(change_request.changes.all()),
+        conflicts=conflicts,
+        action=action,
     )
 
 
@@ -261,6 +303,7 @@ def _render_detail(
             "compared_version": compared_version,
             "sections": sections,
             "conversation": conversation(change_request),
+            "claim": claim_state(request.user, change_request),
             "form": form,
             "can_decide": form is not None,
             "can_change": roles.can_change_change_request(request.user, change_request),
@@ -319,7 +362,7 @@ def decide(request, pk: int):
         return HttpResponseBadRequest("Unknown action.")
     profile = _profile_of(change_request)
     conflicts = _conflicts(change_request, profile)
-    form = _review_form(change_request, conflicts, request.POST)
+    form = _review_form(change_request, conflicts, request.POST, action=action)
     if form.is_valid():
         comment = form.cleaned_data["comment"]
         try:
@@ -352,3 +395,36 @@ def _decide(reviewer, change_request, action: str, form: ReviewForm, comment: st
     else:
         workflow.request_changes(change_request, reviewer=reviewer, comment=comment)
     return ACTIONS[action]
+
+
+@require_POST
+@login_required
+def claim(request, pk: int):
+    """The reviewer says they are on a request; `take_over` (from the
+    confirmation on the request page) takes another reviewer's claim."""
+    change_request = _load(pk)
+    try:
+        workflow.claim(
+            change_request,
+            by=request.user,
+            take_over=request.POST.get("take_over") == "1",
+        )
+    except workflow.InvalidTransition as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "You are on this request: others see it claimed.")
+    return redirect("review:detail", pk=change_request.pk)
+
+
+@require_POST
+@login_required
+def release(request, pk: int):
+    """The reviewer who claimed a request is no longer on it."""
+    change_request = _load(pk)
+    try:
+        workflow.release(change_request, by=request.user)
+    except workflow.InvalidTransition as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Released: another reviewer can claim it.")
+    return redirect("review:detail", pk=change_request.pk)

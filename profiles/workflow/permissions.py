@@ -1,8 +1,9 @@
 """Who may take which action on a change request.
 
 Editors propose and their requests are theirs: only the author revises or
-withdraws one. Reviewers decide (approve, reject, request changes), but
-nobody decides their own request, staff and superusers included. The roles
+withdraws one. Reviewers decide (approve, reject, request changes) and
+claim a request they are deciding (or release it), but nobody decides or
+claims their own request, staff and superusers included. The roles
 themselves (groups and permissions) are `profiles.roles`.
 """
 
@@ -16,6 +17,8 @@ SYSTEM_USERNAME = "importer"
 
 #: Actions a reviewer takes on someone else's request.
 DECISIONS = frozenset({"approve", "reject", "request_changes"})
+#: A reviewer saying they are on a request they may decide, or no longer.
+CLAIMS = frozenset({"claim", "release"})
 
 OWN_REQUEST = "Nobody reviews their own change request."
 NOT_A_REVIEWER = "Only reviewers can decide on change requests."
@@ -29,7 +32,7 @@ NOT_AN_EDITOR = "Only editors can propose changes."
 def refusal(user, change_request: ChangeRequest, action: str) -> str | None:
     """Why `user` may not take `action` on `change_request`, or None when
     they may (whatever the request's state)."""
-    if action in DECISIONS:
+    if action in DECISIONS | CLAIMS:
         if change_request.author_id == user.pk:
             return OWN_REQUEST
         if not roles.can_review(user, change_request):

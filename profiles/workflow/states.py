@@ -6,6 +6,8 @@ workflow's errors.
     pending ──request_changes──▶ changes_requested ──revise──▶ pending
     pending ──revise──▶ pending          (the author edits while waiting)
     pending | changes_requested ──withdraw──▶ withdrawn
+    pending ──claim | release──▶ pending (a reviewer says they are on it, or
+                                          no longer; deciding clears a claim)
 
 Approved, rejected and withdrawn are final: no move leaves them.
 """
@@ -33,6 +35,8 @@ TRANSITIONS: dict[str, dict[str, str]] = {
         Status.PENDING: Status.WITHDRAWN,
         Status.CHANGES_REQUESTED: Status.WITHDRAWN,
     },
+    "claim": {Status.PENDING: Status.PENDING},
+    "release": {Status.PENDING: Status.PENDING},
 }
 
 #: States no action leaves.

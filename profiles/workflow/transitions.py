@@ -51,6 +51,12 @@ def _guard(change_request: ChangeRequest, user, action: str) -> str:
     return next_state(change_request, action)
 
 
+def _clear_claim(change_request: ChangeRequest) -> None:
+    """A request that leaves pending is nobody's to be on any more."""
+    change_request.claimed_by = None
+    change_request.claimed_at = None
+
+
 def _check_summary(summary: str) -> None:
     if not summary.strip():
         raise ValidationError({"summary": "Say in a few words what this change does."})
@@ -154,13 +160,82 @@ def revise_change_request(
 def withdraw(change_request: ChangeRequest, *, by) -> ChangeRequest:
     """The author takes back a request that is not decided yet.
 
-    Side effects: the request becomes withdrawn; a "withdrawn" event.
-    Nothing is published.
+    Side effects: the request becomes withdrawn and its claim, if any, is
+    cleared; a "withdrawn" event. Nothing is published.
     """
     change_request = _lock(change_request)
     change_request.status = _guard(change_request, by, "withdraw")
-    change_request.save(update_fields=["status", "updated_at"])
+    _clear_claim(change_request)
+    change_request.save(
+        update_fields=["status", "claimed_by", "claimed_at", "updated_at"]
+    )
     events.record(change_request, Kind.WITHDRAWN, actor=by)
+    return change_request
+
+
+@transaction.atomic
+def claim(
+    change_request: ChangeRequest, *, by, take_over: bool = False
+) -> ChangeRequest:
+    """A reviewer who may decide a pending request says they are on it, so
+    other reviewers can pick another. A request another reviewer has claimed
+    is taken over only when `take_over` says so.
+
+    Side effects: the request's `claimed_by` and `claimed_at` become the
+    reviewer and now; a "claimed" event (saying whom it was taken over from).
+    The request's state is unchanged; deciding or withdrawing it clears the
+    claim.
+    Raises `NotAllowed` for its author and non-reviewers; `InvalidTransition`
+    once it is not pending, when the reviewer has claimed it already, or when
+    someone else has and `take_over` is false.
+    """
+    change_request = _lock(change_request)
+    _guard(change_request, by, "claim")
+    holder = change_request.claimed_by if change_request.claimed_by_id else None
+    if holder is not None and holder.pk == by.pk:
+        raise InvalidTransition("You have already claimed this request.")
+    if holder is not None and not take_over:
+        raise InvalidTransition(
+            f"{holder.get_username()} has already claimed this request; "
+            "take it over to claim it yourself."
+        )
+    change_request.claimed_by = by
+    change_request.claimed_at = timezone.now()
+    change_request.save(update_fields=["claimed_by", "claimed_at", "updated_at"])
+    events.record(
+        change_request,
+        Kind.CLAIMED,
+        actor=by,
+        text=f"Took over from {holder.get_username()}." if holder else "",
+        at=change_request.claimed_at,
+    )
+    return change_request
+
+
+@transaction.atomic
+def release(change_request: ChangeRequest, *, by) -> ChangeRequest:
+    """The reviewer who claimed a pending request says they are no longer on
+    it (another reviewer takes a claim over with `claim(take_over=True)`).
+
+    Side effects: the request's claim is cleared; a "released" event. The
+    request's state is unchanged.
+    Raises `NotAllowed` for its author and non-reviewers; `InvalidTransition`
+    once it is not pending, when nobody has claimed it, or when someone else
+    has.
+    """
+    change_request = _lock(change_request)
+    _guard(change_request, by, "release")
+    if change_request.claimed_by_id is None:
+        raise InvalidTransition("Nobody has claimed this request.")
+    holder = change_request.claimed_by
+    if holder.pk != by.pk:
+        raise InvalidTransition(
+            f"{holder.get_username()} has claimed this request; "
+            "only they can release it."
+        )
+    _clear_claim(change_request)
+    change_request.save(update_fields=["claimed_by", "claimed_at", "updated_at"])
+    events.record(change_request, Kind.RELEASED, actor=by)
     return change_request
 
 
@@ -189,6 +264,7 @@ def _decide(
     at=None,
 ) -> None:
     change_request.status = status
+    _clear_claim(change_request)
     change_request.reviewer = reviewer
     change_request.decided_at = at or timezone.now()
     change_request.decision_note = note
@@ -204,8 +280,8 @@ def reject(change_request: ChangeRequest, *, reviewer, reason: str) -> ChangeReq
     """A reviewer turns a pending request down, with a reason for its author.
 
     Side effects: the request and each of its fields become rejected, with the
-    reviewer, time and reason; a "rejected" event with the reason; after
-    commit, the author is notified.
+    reviewer, time and reason, and its claim is cleared; a "rejected" event
+    with the reason; after commit, the author is notified.
     """
     change_request = _lock(change_request)
     state = _guard(change_request, reviewer, "reject")
@@ -231,8 +307,9 @@ def request_changes(
     """A reviewer sends a pending request back to its author with a comment.
 
     Side effects: the request becomes "changes requested" with the reviewer,
-    time and comment; a "changes_requested" event with the comment (each
-    round of review its own); after commit, the author is notified.
+    time and comment, and its claim is cleared; a "changes_requested" event
+    with the comment (each round of review its own); after commit, the
+    author is notified.
     """
     change_request = _lock(change_request)
     state = _guard(change_request, reviewer, "request_changes")
@@ -264,7 +341,8 @@ def approve(
     Side effects, in one transaction with the request and profile rows locked:
     each field gets its decision and reason; accepted fields are published as
     the profile's next version (see `publishing.publish`); the request becomes
-    approved, or rejected when no field was accepted; events "approved" (or
+    approved, or rejected when no field was accepted, and its claim is
+    cleared; events "approved" (or
     "partly_approved", or "rejected" when nothing was accepted) and
     "published"; after commit, the author is notified. Returns the new
     `Version`, or None when nothing was accepted.
@@ -376,6 +454,7 @@ def publish_import(change_request: ChangeRequest) -> Version:
         reviewer=reviewer,
     )
     change_request.status = state
+    _clear_claim(change_request)
     change_request.reviewer = reviewer
     change_request.decided_at = version.published_at
     change_request.decision_note = "Recorded import."

@@ -51,6 +51,14 @@ def test_editor_proposes_reviewer_approves_reader_sees_it(live_server, page):
     page.get_by_role("link", name="New size estimate").click()
     expect(page.locator("ins").first).to_contain_text("4,000")
     expect(page.locator("del").first).to_contain_text("500")
+    expect(page.locator("#undecided-count")).to_have_text(
+        "1 of 1 field still undecided: Size."
+    )
+    page.get_by_role("button", name="Claim: I’m on it").click()
+    expect(page.get_by_text("You are on this request")).to_be_visible()
+    page.get_by_role("group", name="Accept or reject the change to Size").get_by_label(
+        "Accept"
+    ).check()
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_text("Published as version 2.")).to_be_visible()
     sign_out(page, "rev")
@@ -62,6 +70,49 @@ def test_editor_proposes_reviewer_approves_reader_sees_it(live_server, page):
     expect(page).to_have_url(re.compile("#note-2$"))
     expect(page.locator("#note-2")).to_contain_text("Counting the brigade")
     expect(page.locator("#note-2")).to_contain_text("https://example.net/count-2024")
+
+
+def test_a_second_reviewer_sees_the_claim_and_takes_it_over(live_server, page):
+    profile = publish_profile("Example Brigade")
+    change_request = workflow.submit_change_request(
+        profile=profile,
+        author=editor_user(username="ed"),
+        summary="Bigger",
+        proposals={
+            "size": workflow.Proposal(["About 900"], [SourceFactory()]),
+            "weapons": workflow.Proposal(["Rifles"], [SourceFactory()]),
+        },
+    )
+    workflow.claim(change_request, by=reviewer_user(username="first"))
+    reviewer_user(username="rev")
+
+    sign_in(page, live_server, "rev")
+    page.goto(f"{live_server.url}/review/")
+    expect(
+        page.get_by_role("cell", name=re.compile("Claimed by first"))
+    ).to_be_visible()
+    page.get_by_role("link", name="Bigger").click()
+    expect(page.locator("dd.claim")).to_contain_text("Claimed by first, since")
+    page.get_by_text("Take over…").click()
+    page.get_by_role("button", name="Yes, take it over").click()
+    expect(page.locator("dd.claim")).to_contain_text("You, since")
+
+    expect(page.locator("#undecided-count")).to_have_text(
+        "2 of 2 fields still undecided: Size, Weapons."
+    )
+    page.get_by_role("group", name="Accept or reject the change to Size").get_by_label(
+        "Accept"
+    ).check()
+    page.get_by_role("button", name="Approve").click()
+    expect(page.get_by_text("1 field is still undecided: Weapons.")).to_be_visible()
+    page.get_by_role(
+        "group", name="Accept or reject the change to Weapons"
+    ).get_by_label("Reject").check()
+    page.get_by_role("textbox", name="Reason for your decision on Weapons").fill(
+        "Unsourced."
+    )
+    page.get_by_role("button", name="Approve").click()
+    expect(page.get_by_text("Published as version 2.")).to_be_visible()
 
 
 @pytest.fixture

@@ -37,3 +37,15 @@ def test_change_request_query_words(editor, reviewer, profile):
     assert list(requests.for_reviewer(reviewer)) == [pending]
     assert list(requests.for_reviewer(reviewer_user())) == [pending, own]
     assert list(requests.for_reviewer(editor_user())) == []
+
+
+def test_claim_query_words(editor, reviewer, profile):
+    mine = propose(profile, editor, "Mine")
+    theirs = propose(profile, editor, "Theirs")
+    unclaimed = propose(profile, editor, "Unclaimed")
+    workflow.claim(mine, by=reviewer)
+    workflow.claim(theirs, by=reviewer_user())
+    requests = ChangeRequest.objects.pending()
+
+    assert list(requests.claimed_by(reviewer)) == [mine]
+    assert list(requests.unclaimed()) == [unclaimed]

@@ -46,6 +46,8 @@ def url(name: str, world: dict) -> str:
         "review:decide": [world["pk"]],
         "review:edit": [world["pk"]],
         "review:withdraw": [world["pk"]],
+        "review:claim": [world["pk"]],
+        "review:release": [world["pk"]],
     }.get(name, [])
     return reverse(name, args=args)
 
@@ -74,7 +76,7 @@ MATRIX = [
     (
         "post",
         "review:decide",
-        {"action": "approve"},
+        {"action": "approve", "size-decision": "accept"},
         (LOGIN, FORBIDDEN, FOUND, FOUND),
     ),
     (
@@ -84,6 +86,16 @@ MATRIX = [
         (LOGIN, FORBIDDEN, FOUND, FOUND),
     ),
     ("post", "review:withdraw", {}, (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    ("get", "review:claim", None, (NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED)),
+    ("post", "review:claim", {}, (LOGIN, FORBIDDEN, FOUND, FOUND)),
+    (
+        "get",
+        "review:release",
+        None,
+        (NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+    ),
+    # Nobody has claimed the request: a reviewer is told so on its page.
+    ("post", "review:release", {}, (LOGIN, FORBIDDEN, FOUND, FOUND)),
     ("post", "inbox:read-all", {}, (LOGIN, FOUND, FOUND, FOUND)),
 ]
 

@@ -1,16 +1,30 @@
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from profiles import workflow
 from profiles.models import ChangeRequest, ProposedChange
-from tests.factories import SourceFactory, UserFactory, editor_user, publish_profile
+from tests.factories import (
+    SourceFactory,
+    UserFactory,
+    editor_user,
+    publish_profile,
+    reviewer_user,
+)
 from tests.pages import html_of, text_of
 
 pytestmark = pytest.mark.django_db
+
+#: The queries of the queue page, however many requests it lists: the session,
+#: the user and their permissions (2), the filter's editors, the count, the
+#: page and its changes, the reviewer's own pending requests, and the
+#: header's counts of pending requests and unread notifications.
+QUEUE_QUERIES = 11
 
 CONFLICT_MESSAGE = (
     "Changed since this request was written: Size. "
@@ -73,7 +87,9 @@ def test_queue_lists_pending_requests_oldest_first(client, editor, reviewer, pro
 
     assert request_links(html) == [first.pk, second.pk]
     row = re.search(r"<tr>\s*<th scope=\"row\"[^>]*>.*?</tr>", html, re.S)[0]
-    assert text_of(row) == "First Test Brigade editor 0 minutes Size Version 1"
+    assert text_of(row) == (
+        "First Test Brigade editor 0 minutes Size Version 1 Unclaimed"
+    )
     assert "2 requests waiting for review, oldest first." in html
 
 
@@ -92,7 +108,7 @@ def test_queue_names_a_new_profile(client, editor, reviewer):
     assert '<td data-label="Based on">New profile</td>' in html
 
 
-def test_queue_filters_by_profile_and_author(client, editor, reviewer, profile):
+def test_queue_filters_by_profile_and_editor(client, editor, reviewer, profile):
     other_profile = publish_profile("Other Brigade")
     other_editor = editor_user(username="other")
     mine_here = propose(profile, editor, size=["Bigger"])
@@ -101,17 +117,227 @@ def test_queue_filters_by_profile_and_author(client, editor, reviewer, profile):
     client.force_login(reviewer)
     url = reverse("review:queue")
 
-    by_profile = html_of(client.get(url, {"profile": "test-brigade"}))
-    by_author = html_of(client.get(url, {"author": "other"}))
-    by_both = html_of(client.get(url, {"profile": "other-brigade", "author": "editor"}))
+    by_slug = html_of(client.get(url, {"profile": "test-brigade"}))
+    by_text = html_of(client.get(url, {"profile": "other brig"}))
+    by_editor = html_of(client.get(url, {"editor": "other"}))
+    by_both = html_of(client.get(url, {"profile": "other-brigade", "editor": "editor"}))
 
-    assert request_links(by_profile) == [mine_here.pk, theirs_here.pk]
-    assert request_links(by_author) == [theirs_here.pk]
+    assert request_links(by_slug) == [mine_here.pk, theirs_here.pk]
+    assert request_links(by_text) == [mine_there.pk]
+    assert request_links(by_editor) == [theirs_here.pk]
     assert request_links(by_both) == [mine_there.pk]
-    assert '<label for="queue-profile">Profile</label>' in by_profile
-    assert '<label for="queue-author">Author</label>' in by_profile
-    assert '<option value="test-brigade" selected>Test Brigade</option>' in by_profile
-    assert '<option value="other" selected>other</option>' in by_author
+    assert '<label for="id_profile">Profile:</label>' in by_slug
+    assert '<label for="id_editor">Editor:</label>' in by_slug
+    assert 'value="test-brigade"' in by_slug
+    assert '<option value="other" selected>other</option>' in by_editor
+
+
+def aged(change_request, days: int):
+    """`change_request` as if submitted `days` ago."""
+    ChangeRequest.objects.filter(pk=change_request.pk).update(
+        created_at=timezone.now() - timedelta(days=days)
+    )
+    return change_request
+
+
+def test_queue_leaves_out_the_reviewers_own_requests(client, editor, reviewer, profile):
+    theirs = propose(profile, editor, "Theirs", size=["Bigger"])
+    propose(profile, reviewer, "Mine", weapons=["Rifles"])
+    propose(profile, reviewer, "Mine too", founding=["2014"])
+    client.force_login(reviewer)
+
+    html = html_of(client.get(reverse("review:queue")))
+
+    assert request_links(html) == [theirs.pk]
+    assert "1 request waiting for review, oldest first." in html
+    notice = re.search(r'<p class="notice">(.*?)</p>', html, re.S)[1]
+    assert text_of(notice) == (
+        "Your own 2 pending requests are left out: another reviewer decides them. "
+        "See My changes."
+    )
+    assert '<a href="/review/mine/">My changes</a>' in notice
+
+
+def test_queue_has_no_notice_without_own_requests(client, editor, reviewer, profile):
+    propose(profile, editor, size=["Bigger"])
+    client.force_login(reviewer)
+
+    assert 'class="notice"' not in html_of(client.get(reverse("review:queue")))
+
+
+def test_queue_filters_by_age(client, editor, reviewer, profile):
+    old = aged(propose(profile, editor, "Old", size=["Bigger"]), 10)
+    week = aged(propose(profile, editor, "A week", weapons=["Rifles"]), 7)
+    new = propose(profile, editor, "New", founding=["2014"])
+    client.force_login(reviewer)
+    url = reverse("review:queue")
+
+    older = html_of(client.get(url, {"older_than": "7"}))
+    newer = html_of(client.get(url, {"newer_than": "7"}))
+    between = html_of(client.get(url, {"older_than": "5", "newer_than": "8"}))
+
+    assert request_links(older) == [old.pk, week.pk]
+    assert request_links(newer) == [new.pk]
+    assert request_links(between) == [week.pk]
+    assert '<label for="id_older_than">Waiting at least (days):</label>' in older
+    assert '<label for="id_newer_than">Waiting less than (days):</label>' in older
+
+
+def test_queue_filters_by_size(client, editor, reviewer, profile):
+    small = propose(profile, editor, size=["Bigger"], weapons=["Rifles"])
+    medium = propose(
+        profile, editor, size=["Bigger"], weapons=["Rifles"], founding=["2014"]
+    )
+    large = propose(
+        profile,
+        editor,
+        size=["Bigger"],
+        weapons=["Rifles"],
+        founding=["2014"],
+        political_wing=["A party"],
+        atrocities=["A massacre"],
+        areas_of_operation=["Aleppo"],
+    )
+    client.force_login(reviewer)
+    url = reverse("review:queue")
+
+    assert request_links(html_of(client.get(url, {"size": "small"}))) == [small.pk]
+    assert request_links(html_of(client.get(url, {"size": "medium"}))) == [medium.pk]
+    assert request_links(html_of(client.get(url, {"size": "large"}))) == [large.pk]
+    assert request_links(html_of(client.get(url, {"size": ""}))) == [
+        small.pk,
+        medium.pk,
+        large.pk,
+    ]
+
+
+def test_queue_filters_by_claim(client, editor, reviewer, profile):
+    mine = propose(profile, editor, "Mine", size=["Bigger"])
+    theirs = propose(profile, editor, "Theirs", weapons=["Rifles"])
+    nobodys = propose(profile, editor, "Nobody's", founding=["2014"])
+    workflow.claim(mine, by=reviewer)
+    workflow.claim(theirs, by=reviewer_user(username="second"))
+    client.force_login(reviewer)
+    url = reverse("review:queue")
+
+    by_me = html_of(client.get(url, {"claimed": "mine"}))
+    unclaimed = html_of(client.get(url, {"claimed": "unclaimed"}))
+    everything = html_of(client.get(url))
+
+    assert request_links(by_me) == [mine.pk]
+    assert request_links(unclaimed) == [nobodys.pk]
+    cells = [
+        text_of(cell)
+        for cell in re.findall(
+            r"<td data-label=\"Claimed\"[^>]*>(.*?)</td>", everything, re.S
+        )
+    ]
+    assert [cell.split(", since")[0] for cell in cells] == [
+        "You",
+        "Claimed by second",
+        "Unclaimed",
+    ]
+    assert '<label for="id_claimed">Claimed:</label>' in everything
+
+
+def test_queue_filters_by_the_name_of_a_new_profile(client, editor, reviewer, profile):
+    new = workflow.submit_change_request(
+        profile=None,
+        author=editor,
+        summary="Add a group",
+        proposals={"name": workflow.Proposal("Fresh Brigade", [SourceFactory()])},
+    )
+    propose(profile, editor, size=["Bigger"])
+    client.force_login(reviewer)
+
+    html = html_of(client.get(reverse("review:queue"), {"profile": "fresh"}))
+
+    assert request_links(html) == [new.pk]
+
+
+def test_queue_filters_combine_and_keep_paging(client, editor, reviewer, profile):
+    other = editor_user(username="other")
+    wanted = [
+        aged(propose(profile, other, f"Wanted {i}", size=[f"Bigger {i}"]), 10).pk
+        for i in range(27)
+    ]
+    aged(propose(profile, editor, "Not this editor", size=["Bigger"]), 10)
+    propose(profile, other, "Too new", size=["Bigger"])
+    aged(
+        propose(profile, other, "Too big", size=["B"], weapons=["R"], founding=["1"]),
+        10,
+    )
+    client.force_login(reviewer)
+    query = {
+        "editor": "other",
+        "older_than": "3",
+        "size": "small",
+        "claimed": "unclaimed",
+    }
+    url = reverse("review:queue")
+
+    first = html_of(client.get(url, query))
+    second = html_of(client.get(url, {**query, "page": "2"}))
+
+    assert "27 requests waiting for review, oldest first." in first
+    assert request_links(first) + request_links(second) == wanted
+    assert (
+        '<a rel="next" href="?editor=other&amp;older_than=3&amp;size=small'
+        '&amp;claimed=unclaimed&amp;page=2">Next</a>'
+    ) in first
+    assert '<a href="/review/">Show all</a>' in first
+
+
+def test_queue_ignores_an_invalid_filter_and_says_why(
+    client, editor, reviewer, profile
+):
+    change_request = propose(profile, editor, size=["Bigger"])
+    client.force_login(reviewer)
+
+    html = html_of(
+        client.get(reverse("review:queue"), {"older_than": "-3", "size": "huge"})
+    )
+
+    assert request_links(html) == [change_request.pk]
+    assert "Ensure this value is greater than or equal to 0." in html
+    assert "Select a valid choice. huge is not one of the available choices." in html
+
+
+def test_queue_query_count_is_constant_with_filters(
+    client, reviewer, profile, django_assert_max_num_queries
+):
+    editors = [editor_user(username=f"editor{i}") for i in range(3)]
+    for i in range(30):
+        change_request = propose(
+            profile, editors[i % 3], f"Request {i}", size=[f"Bigger {i}"]
+        )
+        aged(change_request, 5)
+        if i % 2:
+            workflow.claim(change_request, by=reviewer_user())
+    client.force_login(reviewer)
+    url = reverse("review:queue")
+
+    with django_assert_max_num_queries(QUEUE_QUERIES):
+        everything = html_of(client.get(url))
+    with django_assert_max_num_queries(QUEUE_QUERIES):
+        filtered = html_of(
+            client.get(
+                url,
+                {
+                    "profile": "brigade",
+                    "editor": "editor1",
+                    "older_than": "1",
+                    "newer_than": "30",
+                    "size": "small",
+                    "claimed": "unclaimed",
+                },
+            )
+        )
+    with django_assert_max_num_queries(QUEUE_QUERIES):
+        html_of(client.get(url, {"page": "2"}))
+
+    assert len(request_links(everything)) == 25
+    assert len(request_links(filtered)) == 5
 
 
 def test_queue_refuses_editors(client, editor):
@@ -289,7 +515,231 @@ def test_request_page_query_count_does_not_grow_with_changes(
     assert count(ten_fields) == count(one_field)
 
 
+# Claiming -----------------------------------------------------------------------
+
+
+def claim_url(change_request, verb="claim") -> str:
+    return reverse(f"review:{verb}", args=[change_request.pk])
+
+
+def test_claim_and_release_answer_only_post(client, editor, reviewer, profile):
+    change_request = propose(profile, editor, size=["Bigger"])
+    client.force_login(reviewer)
+
+    assert client.get(claim_url(change_request)).status_code == 405
+    assert client.get(claim_url(change_request, "release")).status_code == 405
+    change_request.refresh_from_db()
+    assert change_request.claimed_by is None
+    assert list(change_request.events.values_list("kind", flat=True)) == ["submitted"]
+
+
+def test_a_reviewer_claims_a_request_and_others_see_it(
+    client, editor, reviewer, profile
+):
+    change_request = propose(profile, editor, size=["Bigger"])
+    client.force_login(reviewer)
+    own_page = html_of(client.get(detail_url(change_request)))
+    assert "Claim: I’m on it</button>" in own_page
+
+    response = client.post(claim_url(change_request))
+
+    assert response.status_code == 302
+    assert response["Location"] == detail_url(change_request)
+    change_request.refresh_from_db()
+    assert change_request.claimed_by == reviewer
+    event = change_request.events.last()
+    assert (event.kind, event.actor, event.at) == (
+        "claimed",
+        reviewer,
+        change_request.claimed_at,
+    )
+    mine = html_of(client.get(detail_url(change_request)))
+    assert "You are on this request: others see it claimed." in mine
+    assert "Release: I’m no longer on it</button>" in mine
+    since = re.search(r'<dd class="claim">(.*?)</dd>', mine, re.S)[1]
+    assert text_of(since).startswith("You, since ")
+
+    client.force_login(reviewer_user(username="second"))
+    theirs = html_of(client.get(detail_url(change_request)))
+    queue = html_of(client.get(reverse("review:queue")))
+    holder = text_of(re.search(r'<dd class="claim">(.*?)</dd>', theirs, re.S)[1])
+    assert holder.startswith("Claimed by reviewer, since ")
+    assert "<summary>Take over…</summary>" in theirs
+    assert "Claim: I’m on it" not in theirs
+    assert "reviewer · Claimed ·" in text_of(theirs)
+    assert "Claimed by reviewer, since" in text_of(queue)
+
+    client.force_login(editor)
+    authors = html_of(client.get(detail_url(change_request)))
+    assert "Claimed by reviewer, since" in text_of(authors)
+    assert claim_url(change_request) not in authors
+    assert claim_url(change_request, "release") not in authors
+
+
+def test_taking_over_a_claim_needs_the_confirmation(client, editor, reviewer, profile):
+    change_request = propose(profile, editor, size=["Bigger"])
+    workflow.claim(change_request, by=reviewer)
+    client.force_login(reviewer_user(username="second"))
+
+    refused = client.post(claim_url(change_request), follow=True)
+    change_request.refresh_from_db()
+    assert change_request.claimed_by == reviewer
+    assert page_messages(refused) == [
+        "reviewer has already claimed this request; take it over to claim it yourself."
+    ]
+
+    client.post(claim_url(change_request), {"take_over": "1"})
+
+    change_request.refresh_from_db()
+    assert change_request.claimed_by.username == "second"
+    assert change_request.events.last().text == "Took over from reviewer."
+
+
+def test_a_reviewer_releases_their_claim(client, editor, reviewer, profile):
+    change_request = propose(profile, editor, size=["Bigger"])
+    workflow.claim(change_request, by=reviewer)
+    client.force_login(reviewer)
+
+    response = client.post(claim_url(change_request, "release"), follow=True)
+
+    change_request.refresh_from_db()
+    assert (change_request.claimed_by, change_request.claimed_at) == (None, None)
+    assert change_request.events.last().kind == "released"
+    assert page_messages(response) == ["Released: another reviewer can claim it."]
+    assert "Claim: I’m on it</button>" in html_of(response)
+
+
+def test_only_the_holder_releases_from_the_page(client, editor, reviewer, profile):
+    change_request = propose(profile, editor, size=["Bigger"])
+    workflow.claim(change_request, by=reviewer)
+    client.force_login(reviewer_user(username="second"))
+
+    response = client.post(claim_url(change_request, "release"), follow=True)
+
+    assert page_messages(response) == [
+        "reviewer has claimed this request; only they can release it."
+    ]
+    change_request.refresh_from_db()
+    assert change_request.claimed_by == reviewer
+
+
+def test_nobody_claims_their_own_request(client, reviewer, editor, profile):
+    own = propose(profile, reviewer, size=["Bigger"])
+    client.force_login(reviewer)
+
+    assert client.post(claim_url(own)).status_code == 403
+    client.force_login(editor)
+    assert client.post(claim_url(own)).status_code == 403
+    own.refresh_from_db()
+    assert own.claimed_by is None
+
+
+def test_a_decision_clears_the_claim_and_the_page_stops_showing_it(
+    client, editor, reviewer, profile
+):
+    change_request = propose(profile, editor, size=["Bigger"])
+    workflow.claim(change_request, by=reviewer)
+    client.force_login(reviewer)
+
+    decide(client, change_request)
+
+    change_request.refresh_from_db()
+    assert change_request.claimed_by is None
+    html = html_of(client.get(detail_url(change_request)))
+    assert '<dd class="claim">' not in html
+    assert claim_url(change_request) not in html
+
+
 # Deciding -----------------------------------------------------------------------
+
+
+def undecided_count(html: str) -> str:
+    return text_of(
+        re.search(r'<p class="undecided-count"[^>]*>(.*?)</p>', html, re.S)[1]
+    )
+
+
+def test_the_review_form_starts_with_nothing_chosen(client, editor, reviewer, profile):
+    change_request = propose(profile, editor, size=["Bigger"], weapons=["Rifles"])
+    client.force_login(reviewer)
+
+    html = html_of(client.get(detail_url(change_request)))
+
+    radios = re.findall(r'<input type="radio" name="[a-z_]+-decision"[^>]*>', html)
+    assert len(radios) == 4
+    assert not [radio for radio in radios if "checked" in radio]
+    assert undecided_count(html) == "2 of 2 fields still undecided: Size, Weapons."
+
+
+def test_approving_with_an_undecided_field_is_refused(
+    client, editor, reviewer, profile
+):
+    change_request = propose(profile, editor, size=["Bigger"], weapons=["Rifles"])
+    client.force_login(reviewer)
+
+    response = client.post(
+        reverse("review:decide", args=[change_request.pk]),
+        {"action": "approve", "size-decision": "accept"},
+    )
+
+    html = html_of(response)
+    assert (
+        "<li>1 field is still undecided: Weapons. "
+        "Accept or reject each before approving.</li>"
+    ) in html
+    assert "Weapons: Accept or reject this change." in text_of(html)
+    assert "<li>Accept or reject this change.</li>" in section_html(html, "weapons")
+    assert "Accept or reject this change." not in section_html(html, "size")
+    assert 'value="accept" id="id_size-decision_0" checked' in html
+    assert undecided_count(html) == "1 of 2 fields still undecided: Weapons."
+    profile.refresh_from_db()
+    assert (profile.version, profile.size, profile.weapons) == (
+        1,
+        "About 500 fighters in 2019",
+        "",
+    )
+    change_request.refresh_from_db()
+    assert change_request.status == "pending"
+    assert set(change_request.changes.values_list("decision", flat=True)) == {"pending"}
+    assert list(change_request.events.values_list("kind", flat=True)) == ["submitted"]
+
+
+def test_approving_with_every_field_undecided_names_them_all(
+    client, editor, reviewer, profile
+):
+    change_request = propose(profile, editor, size=["Bigger"], weapons=["Rifles"])
+    client.force_login(reviewer)
+
+    html = html_of(
+        client.post(
+            reverse("review:decide", args=[change_request.pk]), {"action": "approve"}
+        )
+    )
+
+    assert "2 fields are still undecided: Size, Weapons." in html
+    profile.refresh_from_db()
+    assert profile.version == 1
+
+
+def test_rejecting_or_sending_back_needs_no_field_decisions(
+    client, editor, reviewer, profile
+):
+    rejected = propose(profile, editor, size=["Bigger"])
+    sent_back = propose(profile, editor, weapons=["Rifles"])
+    client.force_login(reviewer)
+    url = "review:decide"
+
+    client.post(
+        reverse(url, args=[rejected.pk]), {"action": "reject", "comment": "Rumour."}
+    )
+    client.post(
+        reverse(url, args=[sent_back.pk]),
+        {"action": "request_changes", "comment": "Which year?"},
+    )
+
+    rejected.refresh_from_db()
+    sent_back.refresh_from_db()
+    assert (rejected.status, sent_back.status) == ("rejected", "changes_requested")
 
 
 def test_approving_everything_publishes_the_next_version(
