@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from profiles import workflow
 from profiles.document import superscript
-from profiles.models import ChangeRequest, Profile
+from profiles.models import ChangeRequest, Profile, ProposedChange, Version
 from profiles.roles import EDITORS, REVIEWERS, install_roles
 from profiles.serializers import FIELDS, TEXT_FIELDS
 from sources.models import Source
@@ -123,3 +123,48 @@ def publish_change(profile: Profile, **values: Any) -> ChangeRequest:
     workflow.approve(change_request, reviewer=reviewer_user())
     profile.refresh_from_db()
     return change_request
+
+
+def add_bulk_versions(profile: Profile, count: int) -> None:
+    """`count` more published versions, each from a request that changed
+    every field, as a long-lived profile has (made in bulk: publishing a
+    thousand requests one by one would take minutes)."""
+    author, reviewer = editor_user(), reviewer_user()
+    now = timezone.now()
+    first = profile.version + 1
+    snapshot = profile.versions.get(number=profile.version).snapshot
+    requests = ChangeRequest.objects.bulk_create(
+        ChangeRequest(
+            profile=profile,
+            author=author,
+            summary=f"Change {n}",
+            status=ChangeRequest.Status.APPROVED,
+            reviewer=reviewer,
+            decided_at=now,
+            base_version=n - 1,
+            published_version=n,
+        )
+        for n in range(first, first + count)
+    )
+    ProposedChange.objects.bulk_create(
+        ProposedChange(
+            change_request=request,
+            field=field,
+            value=snapshot.get(field),
+            decision=ProposedChange.Decision.ACCEPTED,
+        )
+        for request in requests
+        for field in ("size", "background", "founding", "weapons")
+    )
+    Version.objects.bulk_create(
+        Version(
+            profile=profile,
+            number=request.published_version,
+            change_request=request,
+            published_at=now,
+            snapshot=snapshot,
+        )
+        for request in requests
+    )
+    profile.version = first + count - 1
+    profile.save(update_fields=["version"])

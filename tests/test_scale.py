@@ -14,17 +14,15 @@ import pytest
 from django.db import connection
 from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
-from profiles.models import ChangeRequest, Profile, ProposedChange, Version
+from profiles.models import Profile
 from profiles.network import queries as network_queries
 from profiles.sitemaps import ProfileSitemap
 from profiles.views import sources as source_views
 from tests.factories import (
-    editor_user,
+    add_bulk_versions,
     publish_change,
     publish_profile,
-    reviewer_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -173,51 +171,6 @@ def test_a_profile_page_loads_the_same_rows_at_20_and_200_profiles(
     assert measure(client, profile.get_absolute_url()) == few
 
 
-def add_versions(profile: Profile, count: int) -> None:
-    """`count` more published versions, each from a request that changed
-    every field, as a long-lived profile has (made in bulk: publishing a
-    thousand requests one by one would take minutes)."""
-    author, reviewer = editor_user(), reviewer_user()
-    now = timezone.now()
-    first = profile.version + 1
-    snapshot = profile.versions.get(number=profile.version).snapshot
-    requests = ChangeRequest.objects.bulk_create(
-        ChangeRequest(
-            profile=profile,
-            author=author,
-            summary=f"Change {n}",
-            status=ChangeRequest.Status.APPROVED,
-            reviewer=reviewer,
-            decided_at=now,
-            base_version=n - 1,
-            published_version=n,
-        )
-        for n in range(first, first + count)
-    )
-    ProposedChange.objects.bulk_create(
-        ProposedChange(
-            change_request=request,
-            field=field,
-            value=snapshot.get(field),
-            decision=ProposedChange.Decision.ACCEPTED,
-        )
-        for request in requests
-        for field in ("size", "background", "founding", "weapons")
-    )
-    Version.objects.bulk_create(
-        Version(
-            profile=profile,
-            number=request.published_version,
-            change_request=request,
-            published_at=now,
-            snapshot=snapshot,
-        )
-        for request in requests
-    )
-    profile.version = first + count - 1
-    profile.save(update_fields=["version"])
-
-
 @pytest.mark.parametrize(
     ("page", "versions"),
     [("", 10), ("history/", 40), ("fields/size/", 40)],  # lists: a full page
@@ -229,11 +182,11 @@ def test_a_profile_with_1000_versions_loads_no_more_rows_than_a_young_one(
         "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     }
     profile = publish_profile(leaders=3, notes=3)
-    add_versions(profile, versions - 1)
+    add_bulk_versions(profile, versions - 1)
     url = f"{profile.get_absolute_url()}{page}"
     few_queries, few_rows = measure(client, url)
 
-    add_versions(profile, 1000 - versions)
+    add_bulk_versions(profile, 1000 - versions)
     many_queries, many_rows = measure(client, url)
 
     assert many_queries == few_queries

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from profiles import workflow
 from profiles.models import Profile
 from sources.models import Source
+from tests.browser.pages import READER_PAGES
 from tests.conftest import SEED
 from tests.factories import SourceFactory, editor_user, reviewer_user
 
@@ -33,23 +34,7 @@ def changed(seeded):
     workflow.approve(change_request, reviewer=reviewer_user())
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/",
-        "/profiles/",
-        "/profiles/liwa-al-baqir/",
-        "/profiles/liwa-al-baqir/history/",
-        "/profiles/liwa-al-baqir/versions/1/",
-        "/profiles/liwa-al-baqir/compare/?from=1&to=2",
-        "/profiles/liwa-al-baqir/fields/size/",
-        "/changes/",
-        "/sources/",
-        "/sources/{source}/",
-        "/search/?q=Hezbollah",
-        "/network/",
-    ],
-)
+@pytest.mark.parametrize("path", READER_PAGES)
 def test_reader_pages_have_no_axe_violations(
     live_server, page, axe_violations, changed, path
 ):

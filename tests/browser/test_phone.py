@@ -8,6 +8,7 @@ from django.core.management import call_command
 from profiles import workflow
 from profiles.models import Profile
 from sources.models import Source
+from tests.browser.pages import READER_PAGES
 from tests.browser.test_editorial_flow import sign_in
 from tests.conftest import SEED
 from tests.factories import SourceFactory, editor_user, reviewer_user
@@ -19,22 +20,6 @@ pytestmark = [
 
 PHONE = {"width": 375, "height": 740}
 
-READER_PAGES = [
-    "/",
-    "/profiles/",
-    "/profiles/liwa-al-baqir/",
-    "/profiles/liwa-al-baqir/history/",
-    "/profiles/liwa-al-baqir/versions/1/",
-    "/profiles/liwa-al-baqir/compare/?from=1&to=2",
-    "/profiles/liwa-al-baqir/fields/size/",
-    "/changes/",
-    "/sources/",
-    "/sources/{source}/",
-    "/search/?q=Hezbollah",
-    "/network/",
-    "/network/?profile=liwa-al-baqir",
-    "/accounts/login/",
-]
 EDITOR_PAGES = [
     "/profiles/liwa-al-baqir/edit/",
     "/profiles/new/",

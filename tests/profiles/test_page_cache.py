@@ -5,23 +5,11 @@ import pytest
 from django.urls import reverse
 
 from profiles import workflow
-from tests.factories import SourceFactory, editor_user, publish_profile, reviewer_user
+from tests.factories import SourceFactory, editor_user, publish_profile
+from tests.factories import publish_change as publish
 from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
-
-
-def publish(profile, **values):
-    change_request = workflow.submit_change_request(
-        profile=profile,
-        author=editor_user(),
-        summary="Change",
-        proposals={
-            name: workflow.Proposal(value, [SourceFactory()])
-            for name, value in values.items()
-        },
-    )
-    return workflow.approve(change_request, reviewer=reviewer_user())
 
 
 @pytest.fixture
