@@ -207,6 +207,8 @@ if _mailer["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
 elif _mailer["BACKEND"] == "django.core.mail.backends.filebased.EmailBackend":
     _mailer["OPTIONS"] = {"file_path": _email["EMAIL_FILE_PATH"]}
 MAILERS = {"default": _mailer}
+# Watchers' daily digest (`send_watch_digest`) goes out only to a real server.
+EMAIL_CONFIGURED = bool(env.str("EMAIL_URL", default=""))
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="wiki@localhost")
 
 TAGGIT_CASE_INSENSITIVE = True

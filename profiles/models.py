@@ -575,10 +575,18 @@ class NotificationQuerySet(models.QuerySet):
     def unread(self) -> "NotificationQuerySet":
         return self.filter(read_at__isnull=True)
 
+    def awaiting_digest(self) -> "NotificationQuerySet":
+        """Unread watch notifications not emailed yet."""
+        return self.unread().filter(
+            kind__in=Notification.WATCH_KINDS, emailed_at__isnull=True
+        )
+
 
 class Notification(models.Model):
-    """An entry in a person's inbox: a request they should review, or a
-    decision on their own request. Also sent by email."""
+    """An entry in a person's inbox: a request they should review, a
+    decision on their own request (each also sent by email at once), or a
+    request opened or decided on a profile they watch (sent in a daily digest
+    by `send_watch_digest`, which stamps `emailed_at`)."""
 
     class Kind(models.TextChoices):
         SUBMITTED = "change_request.submitted", "New change request"
@@ -586,6 +594,11 @@ class Notification(models.Model):
         PARTLY_APPROVED = "change_request.partly_approved", "Partly approved"
         REJECTED = "change_request.rejected", "Change request rejected"
         CHANGES_REQUESTED = "change_request.changes_requested", "Changes requested"
+        WATCHED_OPENED = "watched_opened", "New request on a watched profile"
+        WATCHED_DECIDED = "watched_decided", "Decision on a watched profile"
+
+    #: Kinds told to watchers, by email only in the daily digest.
+    WATCH_KINDS = (Kind.WATCHED_OPENED, Kind.WATCHED_DECIDED)
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -597,6 +610,7 @@ class Notification(models.Model):
     message = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -606,6 +620,30 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class Watch(models.Model):
+    """Someone who wants to hear when a request on a profile is opened or
+    decided (`profiles.workflow.notifications`)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watches"
+    )
+    profile = models.ForeignKey(
+        Profile, on_delete=models.CASCADE, related_name="watches"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "profile"], name="one_watch_per_user_and_profile"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} watches {self.profile}"
 
 
 class SearchName(models.Model):

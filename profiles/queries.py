@@ -1,6 +1,8 @@
 """Reads that cross models, each with the joins and prefetches its page needs,
 so a page's query count does not grow with its data."""
 
+import dataclasses
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -17,6 +19,7 @@ from django.db.models import (
 from django.utils import timezone
 from taggit.models import Tag
 
+from profiles.diff import FieldDiff
 from profiles.models import (
     ChangeRequest,
     Citation,
@@ -26,8 +29,11 @@ from profiles.models import (
     ProposedChange,
     RequestEvent,
     Version,
+    Watch,
 )
+from sources.citations import SourceEntry, parse_note
 from sources.models import Source
+from sources.weblinks import normalise_url
 
 
 def _with_record(queryset: QuerySet[Profile]) -> QuerySet[Profile]:
@@ -258,6 +264,19 @@ def pending_count(profile: Profile, *, author=None) -> int:
     return (pending if author is None else pending.by(author)).count()
 
 
+def is_watching(user, profile: Profile) -> bool:
+    return Watch.objects.filter(user=user, profile=profile).exists()
+
+
+def watched_profiles(user) -> QuerySet[Watch]:
+    """`user`'s watches with their profiles, newest first."""
+    return (
+        Watch.objects.filter(user=user)
+        .select_related("profile")
+        .only("created_at", "profile__slug", "profile__name", "profile__english_name")
+    )
+
+
 def field_provenance(profile: Profile) -> dict[str, ProposedChange]:
     """For each field, the accepted change that set its current value, with its
     request and sources: where the value comes from. One row per field,
@@ -316,3 +335,81 @@ def recent_versions() -> QuerySet[Version]:
     return _versions_with_requests(Version.objects.all()).order_by(
         "-published_at", "-pk"
     )
+
+
+#: Works without a URL looked up per query, each a condition of its own.
+_NOTE_SOURCES_PER_QUERY = 200
+
+
+def with_note_sources(diffs: Iterable[FieldDiff]) -> list[FieldDiff]:
+    """`diffs` with each changed note (a row of the notes diff) given the
+    public sources it cites (`RowChange.sources`), for the diff to link to
+    their pages: the works its text names, found as the bibliography records
+    them (`SourceQuerySet.matching`). Works no published version has cited
+    yet stay unlinked. A query per 200 works, whatever the number of notes."""
+    diffs = list(diffs)
+    rows = [
+        row
+        for diff in diffs
+        if diff.field == "citations"
+        for row in diff.rows
+        if row.op != "equal"
+    ]
+    entries = {id(row): _note_entries(row) for row in rows}
+    found = _public_sources([e for row in rows for e in entries[id(row)]])
+    for index, diff in enumerate(diffs):
+        if diff.field != "citations" or not diff.changed:
+            continue
+        linked = []
+        for row in diff.rows:
+            if row.op != "equal":
+                sources = {
+                    source.pk: source
+                    for entry in entries[id(row)]
+                    if (source := found.get(_entry_key(entry))) is not None
+                }
+                row = dataclasses.replace(row, sources=tuple(sources.values()))
+            linked.append(row)
+        diffs[index] = dataclasses.replace(diff, rows=linked)
+    return diffs
+
+
+def _note_entries(row) -> list[SourceEntry]:
+    """The works a changed note cites: in its new text, then any the old
+    text cited that the new one dropped."""
+    texts = [(side or {}).get("text") or "" for side in (row.new, row.old)]
+    return [entry for text in texts if text for entry in parse_note(text)[1]]
+
+
+def _entry_key(entry: SourceEntry) -> tuple:
+    if entry.url:
+        return ("url", normalise_url(entry.url))
+    return ("work", entry.authors, entry.title, entry.publication, entry.date)
+
+
+def _public_sources(entries: list[SourceEntry]) -> dict[tuple, Source]:
+    keys = {_entry_key(entry) for entry in entries}
+    urls = [key[1] for key in keys if key[0] == "url"]
+    works = [key for key in keys if key[0] == "work"]
+    public = Source.objects.public()
+    found = []
+    for start in range(0, len(urls), _NOTE_SOURCES_PER_QUERY * 5):
+        chunk = urls[start : start + _NOTE_SOURCES_PER_QUERY * 5]
+        found += public.with_url().filter(normalised_url__in=chunk)
+    for start in range(0, len(works), _NOTE_SOURCES_PER_QUERY):
+        condition = Q()
+        for _, authors, title, publication, date in works[
+            start : start + _NOTE_SOURCES_PER_QUERY
+        ]:
+            condition |= Q(
+                authors=authors, title=title, publication=publication, date=date
+            )
+        found += public.filter(condition, normalised_url="")
+    return {
+        (
+            ("url", s.normalised_url)
+            if s.normalised_url
+            else ("work", s.authors, s.title, s.publication, s.date)
+        ): s
+        for s in found
+    }

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from profiles.feeds import ProfileChangesFeed
-from profiles.views import editing, history, reading
+from profiles.views import editing, history, reading, watching
 
 app_name = "profiles"
 
@@ -17,4 +17,6 @@ urlpatterns = [
     path("<str:slug>/feed/", ProfileChangesFeed(), name="feed"),
     path("<str:slug>/export.<str:format>", reading.profile_export, name="export"),
     path("<str:slug>/revert/", editing.propose_revert, name="revert"),
+    path("<str:slug>/watch/", watching.watch, name="watch"),
+    path("<str:slug>/unwatch/", watching.unwatch, name="unwatch"),
 ]

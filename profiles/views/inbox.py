@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from profiles import roles
 from profiles.models import Notification
 
 PER_PAGE = 25
@@ -25,13 +26,23 @@ def notifications(request):
 @require_POST
 @login_required
 def open_notification(request, pk: int):
-    """Marks one of the user's notifications read and goes to its request.
+    """Marks one of the user's notifications read and goes to its request, or
+    to the watched profile for a watcher who may not read the request.
     A POST: following a link (or a crawler, or a prefetch) changes nothing."""
-    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notification = get_object_or_404(
+        Notification.objects.select_related("change_request__profile"),
+        pk=pk,
+        recipient=request.user,
+    )
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
-    return redirect("review:detail", pk=notification.change_request_id)
+    change_request = notification.change_request
+    if change_request.profile_id and not roles.can_view_change_request(
+        request.user, change_request
+    ):
+        return redirect(change_request.profile)
+    return redirect("review:detail", pk=change_request.pk)
 
 
 @require_POST

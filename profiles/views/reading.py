@@ -100,6 +100,8 @@ def profile_detail(request, slug: str):
         # theirs and the reviewers' until it is published.
         context["pending_count"] = queries.pending_count(profile, author=request.user)
         context["pending_are_mine"] = True
+    if request.user.is_authenticated:  # the cached page for anonymous readers has none
+        context["watching"] = queries.is_watching(request.user, profile)
     return render(request, "profiles/detail.html", context)
 
 

@@ -8,11 +8,13 @@ or the published record. One module per concern:
 - `proposals`: checking and recording what a request proposes;
 - `publishing`: accepted values -> the live record, versions, derived data;
 - `events`: the append-only log of each request;
-- `notifications`: inbox entries and emails, sent after commit.
+- `notifications`: inbox entries and emails, sent after commit; watching a
+  profile and the watchers' daily digest.
 
 Callers use the names re-exported here: `workflow.submit_change_request(...)`.
 """
 
+from profiles.workflow.notifications import send_watch_digests, unwatch, watch
 from profiles.workflow.permissions import system_user
 from profiles.workflow.proposals import (
     FieldDecision,
@@ -71,9 +73,12 @@ __all__ = [
     "request_changes",
     "revise",
     "revise_change_request",
+    "send_watch_digests",
     "submit",
     "submit_change_request",
     "system_user",
+    "unwatch",
     "version_values",
+    "watch",
     "withdraw",
 ]
