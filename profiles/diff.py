@@ -11,6 +11,10 @@ Pure functions over the "values" shape of `profiles.serializers.profile_values`;
 no database. Version snapshots (`profile_to_dict`) work too: keys outside
 `FIELDS`, and the derived `urls`/`sources` of each note, are ignored.
 
+A bullet found word for word at another place is a "move" (`ItemChange`
+with its old and new positions), not a removal and an addition;
+`FieldDiff.reordered_only` says when a list only changed its order.
+
 Reading segments back: the "equal" and "delete" texts joined give the old text,
 the "equal" and "insert" texts joined give the new one, exactly.
 
@@ -53,7 +57,7 @@ __all__ = [
 ]
 
 SegmentOp = Literal["equal", "insert", "delete"]
-ChangeOp = Literal["equal", "insert", "delete", "change"]
+ChangeOp = Literal["equal", "insert", "delete", "change", "move"]
 Kind = Literal["text", "list", "rows"]
 
 #: How a row's change is said in words, so it is never shown by colour alone.
@@ -62,6 +66,7 @@ OP_LABELS: dict[str, str] = {
     "insert": "added",
     "delete": "removed",
     "change": "changed",
+    "move": "moved",
 }
 
 #: The columns compared for each table field and the key its rows are matched
@@ -109,12 +114,27 @@ class Segment:
 
 @dataclasses.dataclass(frozen=True)
 class ItemChange:
-    """One bullet: kept, added, removed, or rewritten (`words` diffs the two)."""
+    """One bullet: kept, added, removed, rewritten (`words` diffs the two), or
+    moved: the same text at another place, shown where it is now, with its
+    places (counted from 1) in the old and the new list."""
 
     op: ChangeOp
     old: str | None
     new: str | None
     words: list[Segment] = dataclasses.field(default_factory=list)
+    old_position: int | None = None
+    new_position: int | None = None
+
+    @property
+    def segments(self) -> list[Segment]:
+        """The bullet as diff segments: its word diff when rewritten, else
+        its whole text as kept, added or removed."""
+        if self.op == "change":
+            return self.words
+        if self.op == "delete":
+            return [Segment("delete", self.old or "")]
+        text = self.new or ""
+        return [Segment("insert" if self.op == "insert" else "equal", text)]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -127,6 +147,10 @@ class RowChange:
     new: dict[str, Any] | None
     fields: dict[str, list[Segment]] = dataclasses.field(default_factory=dict)
     columns: tuple[str, ...] = ()
+    #: For a changed note: the public sources it cites, whose pages the diff
+    #: links to. Read from the database, so filled in by the views
+    #: (`profiles.queries.with_note_sources`); this module never reads it.
+    sources: tuple[Any, ...] = ()
 
     @property
     def op_label(self) -> str:
@@ -161,6 +185,15 @@ class FieldDiff:
     #: Said above the diff when it is coarser than word by word (`BY_LINES`,
     #: `WHOLE`, `ROUGH`); "" otherwise.
     notice: str = ""
+
+    @property
+    def reordered_only(self) -> bool:
+        """A list whose items are all still there, only in another order."""
+        return (
+            self.changed
+            and self.kind == "list"
+            and all(item.op in ("equal", "move") for item in self.items)
+        )
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -498,13 +531,62 @@ def _align(
 
 
 def _items(old: list[str], new: list[str], budget: _Budget) -> list[ItemChange]:
+    aligned = _unpair_moved(list(_align(old, new, old, new, budget)), old, new)
+    moves = _moves(aligned, old, new)
+    moved_from = {j: i for i, j in moves.items()}
     changes = []
-    for op, i, j in _align(old, new, old, new, budget):
+    for op, i, j in aligned:
+        if op == "delete" and i in moves:
+            continue  # shown where it went
+        if op == "insert" and j in moved_from:
+            i = moved_from[j]
+            changes.append(ItemChange("move", old[i], new[j], [], i + 1, j + 1))
+            continue
         old_item = old[i] if i is not None else None
         new_item = new[j] if j is not None else None
         words = budget.words(old_item or "", new_item or "") if op == "change" else []
         changes.append(ItemChange(op, old_item, new_item, words))
     return changes
+
+
+def _unpair_moved(
+    aligned: list[tuple[str, int | None, int | None]],
+    old: Sequence[str],
+    new: Sequence[str],
+) -> list[tuple[str, int | None, int | None]]:
+    """`aligned` with each rewritten pair whose old text was added elsewhere,
+    or whose new text was removed elsewhere, taken apart: those are moves,
+    which a replaced block would otherwise pair with any item beside them."""
+    gone = Counter(old[i] for op, i, _ in aligned if op in ("delete", "change"))
+    came = Counter(new[j] for op, _, j in aligned if op in ("insert", "change"))
+    moved = gone & came
+    if not moved:
+        return aligned
+    result: list[tuple[str, int | None, int | None]] = []
+    for op, i, j in aligned:
+        if op == "change" and (old[i] in moved or new[j] in moved):
+            result += [("delete", i, None), ("insert", None, j)]
+        else:
+            result.append((op, i, j))
+    return result
+
+
+def _moves(
+    aligned: list[tuple[str, int | None, int | None]],
+    old: Sequence[str],
+    new: Sequence[str],
+) -> dict[int, int]:
+    """{old index: new index} of the items removed at one place and added,
+    word for word, at another: moves. Equal texts pair in order."""
+    removed: dict[str, list[int]] = {}
+    for op, i, _ in aligned:
+        if op == "delete":
+            removed.setdefault(old[i], []).append(i)
+    moves = {}
+    for op, _, j in aligned:
+        if op == "insert" and removed.get(new[j]):
+            moves[removed[new[j]].pop(0)] = j
+    return moves
 
 
 def diff_items(

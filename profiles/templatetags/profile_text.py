@@ -149,3 +149,121 @@ def _commentary_html(text: str) -> SafeString:
 def web_url(url: str) -> bool:
     """Whether a URL from user data may become a link."""
     return is_web_url(url)
+
+
+# Diffs --------------------------------------------------------------------------
+
+#: What a diff may hold besides the profile text's own markup.
+_DIFF_ALLOWED = {
+    **_ALLOWED,
+    "tags": {*_ALLOWED["tags"], "ins", "del", "span"},
+    "attributes": {**_ALLOWED["attributes"], "span": {"class", "dir"}},
+}
+_DIFF_LABELS = {"insert": "inserted", "delete": "deleted"}
+_DIFF_TAGS = {"insert": "ins", "delete": "del"}
+
+# How each character of a text is shown: as text, in italics, in a link to the
+# address given, or not at all (the `*` and `<` `>` that make the markup).
+_PLAIN, _ITALIC, _HIDDEN = ("text",), ("em",), ("hidden",)
+
+
+def _markup_spans(text: str, *, italics: bool) -> list[tuple[int, tuple]]:
+    """(end, style) runs covering `text`, by the rules of `_html` (footnote
+    marks stay text: a diff has no notes to link them to)."""
+    spans: list[tuple[int, tuple]] = []
+    for match in _TOKEN_RE.finditer(text):
+        kind = match.lastgroup
+        if kind == "mark" or (kind == "italic" and not italics):
+            continue
+        if kind in ("url", "bracketed"):
+            style = ("a", match.group(kind))
+            if not is_web_url(style[1]):
+                continue
+        else:
+            style = _ITALIC
+        spans.append((match.start(), _PLAIN))
+        spans.append((match.start(kind), _HIDDEN))
+        spans.append((match.end(kind), style))
+        spans.append((match.end(), _HIDDEN))
+    spans.append((len(text), _PLAIN))
+    return spans
+
+
+class _Side:
+    """One side of a diff read segment by segment, with its markup."""
+
+    def __init__(self, text: str, *, italics: bool) -> None:
+        self.spans = _markup_spans(text, italics=italics)
+        self.span = 0
+        self.position = 0
+
+    def take(self, length: int) -> list[tuple[str, tuple]]:
+        """The next `length` characters' runs as (start, end, style)."""
+        runs, end = [], self.position + length
+        while self.position < end:
+            while self.spans[self.span][0] <= self.position:
+                self.span += 1
+            span_end, style = self.spans[self.span]
+            stop = min(span_end, end)
+            runs.append((self.position, stop, style))
+            self.position = stop
+        return runs
+
+
+def _runs_html(text: str, runs: list[tuple[int, int, tuple]]) -> str:
+    out = []
+    for start, end, style in runs:
+        chunk = escape(text[start:end])
+        if style is _HIDDEN:
+            continue
+        if style is _ITALIC:
+            out.append(f"<em>{chunk}</em>")
+        elif style[0] == "a":
+            out.append(
+                f'<a href="{escape(style[1])}" rel="{_EXTERNAL_REL}">{chunk}</a>'
+            )
+        else:
+            out.append(chunk)
+    return "".join(out)
+
+
+@register.simple_tag
+def diff_html(segments, field: str = "", column: str = "") -> SafeString:
+    """Diff segments (`profiles.diff.Segment`) shown as the profile page shows
+    the text: links for http(s) addresses and, in notes, *italics*; each
+    inserted or deleted run in <ins> or <del> with its change said in words.
+
+    The markup is read from each whole text (the old one from the equal and
+    deleted runs, the new one from the equal and inserted runs), so a change
+    inside an italic span or a link keeps its formatting; every run's HTML is
+    complete in itself. A change only to the markup (an added `*`) is shown
+    as written, so that it is not lost.
+    """
+    italics = field == "citations" and column in ("", "text")
+    old = "".join(s.text for s in segments if s.op != "insert")
+    new = "".join(s.text for s in segments if s.op != "delete")
+    sides = {
+        "delete": _Side(old, italics=italics),
+        "insert": _Side(new, italics=italics),
+    }
+    out = []
+    for segment in segments:
+        if segment.op == "equal":
+            sides["delete"].take(len(segment.text))
+            text = new
+            runs = sides["insert"].take(len(segment.text))
+        else:
+            text = old if segment.op == "delete" else new
+            runs = sides[segment.op].take(len(segment.text))
+        html = _runs_html(text, runs)
+        if segment.op == "equal":
+            out.append(html)
+            continue
+        if not html:
+            html = escape(segment.text)
+        tag = _DIFF_TAGS[segment.op]
+        out.append(
+            f'<{tag}><span class="visually-hidden" dir="ltr">'
+            f"{_DIFF_LABELS[segment.op]}: </span>{html}</{tag}>"
+        )
+    return mark_safe(nh3.clean("".join(out), **_DIFF_ALLOWED))  # just sanitised

@@ -45,7 +45,7 @@ def version_detail(request, slug: str, number: int):
         old_version=version.number != current.version,
         current_version=current.version,
     )
-    return render(request, "profiles/detail.html", context)
+    return render(request, "profiles/version.html", context)
 
 
 def _snapshot_citation(row: dict) -> Citation:
@@ -90,8 +90,10 @@ def compare(request, slug: str):
     )
     if older not in snapshots or newer not in snapshots:
         raise Http404("No such version of this profile.")
-    diffs = diff.diff_values(
-        json_values(snapshots[older]), json_values(snapshots[newer]), FIELDS
+    diffs = queries.with_note_sources(
+        diff.diff_values(
+            json_values(snapshots[older]), json_values(snapshots[newer]), FIELDS
+        )
     )
     return render(
         request,
@@ -118,22 +120,20 @@ def field_history(request, slug: str, field: str):
     # The value before the page's last entry is the first of the next page.
     end = page.end_index()
     older = [*changes[1:], *queries.field_changes(profile, field)[end : end + 1]]
-    entries = []
     deadline = diff.shared_deadline()
-    for index, change in enumerate(changes):
-        previous = older[index] if index < len(older) else None
-        entries.append(
-            SimpleNamespace(
-                change=change,
-                request=change.change_request,
-                diff=diff.diff_field(
-                    field,
-                    previous.published if previous else None,
-                    change.published,
-                    deadline=deadline,
-                ),
-            )
+    diffs = queries.with_note_sources(
+        diff.diff_field(
+            field,
+            older[index].published if index < len(older) else None,
+            change.published,
+            deadline=deadline,
         )
+        for index, change in enumerate(changes)
+    )
+    entries = [
+        SimpleNamespace(change=change, request=change.change_request, diff=field_diff)
+        for change, field_diff in zip(changes, diffs, strict=True)
+    ]
     return render(
         request,
         "profiles/field_history.html",

@@ -21,7 +21,7 @@ from profiles import queries, roles, workflow
 from profiles.diff import FieldDiff, diff_field, shared_deadline
 from profiles.models import ChangeRequest, Profile, ProposedChange, RequestEvent
 from profiles.review_forms import FieldControls, QueueFilterForm, ReviewForm
-from profiles.serializers import FIELD_LABELS, TEXT_FIELDS, profile_values
+from profiles.serializers import FIELD_LABELS, FIELDS, TEXT_FIELDS, profile_values
 
 PER_PAGE = 25
 Status = ChangeRequest.Status
@@ -260,8 +260,15 @@ def _render_detail(
         else {}
     )
     sections = []
+    changes = list(change_request.changes.all())
     deadline = shared_deadline()
-    for change in change_request.changes.all():
+    diffs = queries.with_note_sources(
+        diff_field(
+            change.field, compared.get(change.field), change.value, deadline=deadline
+        )
+        for change in changes
+    )
+    for change, field_diff in zip(changes, diffs, strict=True):
         name = change.field
         conflict = ()
         if name in conflicts:
@@ -281,9 +288,7 @@ def _render_detail(
             ChangeSection(
                 change=change,
                 label=FIELD_LABELS[name],
-                diff=diff_field(
-                    name, compared.get(name), change.value, deadline=deadline
-                ),
+                diff=field_diff,
                 conflict=conflict,
                 published_instead=(
                     shown_value(name, change.published_value)
@@ -293,6 +298,18 @@ def _render_detail(
                 controls=form.controls(name) if form else None,
             )
         )
+    # An import proposes a whole document: the sections it leaves as
+    # published (not proposed, or proposed as published since) are folded
+    # away below the ones it changes, there to read, and to decide if proposed.
+    folded, unproposed = [], []
+    if change_request.origin == ChangeRequest.Origin.IMPORT and profile:
+        folded = [s for s in sections if not s.diff.changed and not s.conflict]
+        proposed = {change.field for change in changes}
+        unproposed = [
+            (FIELD_LABELS[name], shown_value(name, compared.get(name)))
+            for name in FIELDS
+            if name not in proposed
+        ]
     return render(
         request,
         "review/detail.html",
@@ -302,6 +319,10 @@ def _render_detail(
             "profile": profile,
             "compared_version": compared_version,
             "sections": sections,
+            "open_sections": [s for s in sections if all(s is not f for f in folded)],
+            "folded_sections": folded,
+            "unproposed_fields": unproposed,
+            "folded_count": len(folded) + len(unproposed),
             "conversation": conversation(change_request),
             "claim": claim_state(request.user, change_request),
             "form": form,

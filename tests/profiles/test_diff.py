@@ -594,3 +594,129 @@ def test_long_repetitive_items_are_still_paired_by_likeness():
         ("insert", None, new[1]),
         ("change", old[1], new[2]),
     ]
+
+
+# Markup, moves -----------------------------------------------------------------
+
+INS = '<ins><span class="visually-hidden" dir="ltr">inserted: </span>'
+DEL = '<del><span class="visually-hidden" dir="ltr">deleted: </span>'
+REL = 'rel="nofollow noopener noreferrer"'
+
+
+def note_diff(old: str, new: str) -> str:
+    return render(
+        diff_field(
+            "citations", [{"number": 1, "text": old}], [{"number": 1, "text": new}]
+        )
+    )
+
+
+def test_a_change_inside_italics_keeps_them_on_both_sides():
+    html = note_diff("See *Foo Bar* now", "See *Foo Baz* now")
+
+    assert (
+        f"See <em>Foo </em>{DEL}<em>Bar</em></del>{INS}<em>Baz</em></ins> now"
+    ) in html
+    assert "*" not in html
+
+
+def test_a_change_inside_a_link_links_each_side_to_its_own_address():
+    html = render(
+        diff_field(
+            "background", "See <https://a.example/x>.", "See <https://b.example/x>."
+        )
+    )
+
+    assert (
+        f'See <a href="https://b.example/x" {REL}>https://</a>'
+        f'{DEL}<a href="https://a.example/x" {REL}>a</a></del>'
+        f'{INS}<a href="https://b.example/x" {REL}>b</a></ins>'
+        f'<a href="https://b.example/x" {REL}>.example/x</a>.'
+    ) in html
+    assert "&lt;https" not in html
+
+
+def test_italics_are_rendered_only_where_the_profile_page_renders_them():
+    # The profile page shows a note's *Publication* in italics, prose as written.
+    assert "<em>" not in render(diff_field("background", "*a* b", "*a* c"))
+    assert "<em>a</em>" in note_diff("*a* b", "*a* c")
+
+
+def test_adding_italics_shows_the_added_marks():
+    assert note_diff("word", "*word*") == note_diff("word", "*word*")
+    html = note_diff("a word", "a *word*")
+
+    assert f"{INS}*</ins><em>word</em>{INS}*</ins>" in html
+
+
+def test_hostile_markup_in_a_diff_is_escaped():
+    html = note_diff(
+        "<script>alert(1)</script> *open",
+        "<script>alert(2)</script> *open <javascript:alert(1)> javascript:x "
+        '<img src=x onerror=alert(1)> https://x.org/a"onmouseover="b',
+    )
+
+    assert "<script" not in html
+    assert "&lt;script&gt;alert(" in html
+    assert "<img" not in html
+    assert "javascript:" in html  # shown as text
+    assert 'href="javascript' not in html
+    assert not re.search(r"<[^>]*\s(onmouseover|onerror)=", html)
+    assert 'href="https://x.org/a"' in html
+    assert "*open" in html  # an unbalanced star stays text
+    # Balanced: every inline element opened is closed.
+    for tag in ("ins", "del", "em", "a", "span"):
+        assert html.count(f"<{tag}") == html.count(f"</{tag}>"), tag
+
+
+def test_items_and_rows_render_their_markup():
+    items = render(
+        diff_field("size", ["See <https://a.org/>"], ["Big", "See <https://a.org/>"])
+    )
+    rows = note_diff("old", "*New Review*, <https://b.org/r>")
+
+    assert (
+        f'<li class="diff-equal" dir="auto">See <a href="https://a.org/" {REL}>'
+        in items
+    )
+    assert f"{INS}Big</ins>" in items
+    assert f"{INS}<em>New Review</em>, " in rows
+    assert f'<a href="https://b.org/r" {REL}>https://b.org/r</a>' in rows
+
+
+def test_an_item_moved_is_a_move_with_both_positions():
+    changes = diff_items(["a", "b", "c", "d"], ["b", "c", "a", "e"])
+
+    assert ItemChange("move", "a", "a", [], 1, 3) in changes
+    assert [c.op for c in changes] == ["equal", "equal", "delete", "move", "insert"]
+    assert not any(c.op == "delete" and c.old == "a" for c in changes)
+
+
+def test_two_items_swapped_are_one_kept_and_one_moved():
+    changes = diff_items(["a", "b"], ["b", "a"])
+
+    assert [(c.op, c.new, c.old_position, c.new_position) for c in changes] == [
+        ("equal", "b", None, None),
+        ("move", "a", 1, 2),
+    ]
+
+
+def test_a_reordering_only_says_so():
+    field_diff = diff_field("size", ["a", "b", "c"], ["c", "a", "b"])
+    html = render(field_diff)
+
+    assert field_diff.reordered_only
+    assert "Only the order changed" in html
+    assert (
+        '<li class="diff-move" dir="auto"><span class="diff-moved" dir="ltr">'
+        "Moved from 3 to 1:</span> c</li>"
+    ) in html
+    assert "<del>" not in html
+    assert "<ins>" not in html
+
+
+def test_an_edit_is_not_a_reordering():
+    field_diff = diff_field("size", ["a", "b"], ["b", "a", "c"])
+
+    assert not field_diff.reordered_only
+    assert "Only the order changed" not in render(field_diff)

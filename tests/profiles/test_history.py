@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from profiles import workflow
 from profiles.sitemaps import ProfileSitemap
+from sources.models import Source
 from tests.factories import (
     SourceFactory,
     add_bulk_versions,
@@ -300,3 +301,73 @@ def test_feeds_page_to_older_changes_by_the_last_one_shown(
     assert first == ["Delta, version 1", "Charlie, version 1"]
     assert (second, no_more) == (["Bravo, version 1", "Test Brigade, version 1"], [])
     assert next_url.startswith("http://testserver/changes/feed/?before=")
+
+
+# Compare with previous, notes linked to their sources --------------------------
+
+
+def compare_previous_links(html: str, slug: str) -> list[tuple[int, int]]:
+    return [
+        (int(a), int(b))
+        for a, b in re.findall(
+            rf'href="/profiles/{slug}/compare/\?from=(\d+)&amp;to=(\d+)">'
+            "Compare with previous",
+            html,
+        )
+    ]
+
+
+def test_every_version_page_but_the_first_links_to_its_comparison(
+    client, profile, reviewer
+):
+    change(profile, reviewer, size=["Bigger"])
+    change(profile, reviewer, size=["Biggest"])
+
+    pages = {
+        number: client.get(reverse("profiles:version", args=[profile.slug, number]))
+        for number in (1, 2, 3)
+    }
+
+    assert compare_previous_links(pages[1].content.decode(), profile.slug) == []
+    assert compare_previous_links(pages[2].content.decode(), profile.slug) == [(1, 2)]
+    assert compare_previous_links(pages[3].content.decode(), profile.slug) == [(2, 3)]
+    assert (
+        client.get(f"/profiles/{profile.slug}/compare/?from=2&to=3").status_code == 200
+    )
+
+
+def test_each_history_entry_but_the_first_links_to_its_comparison(
+    client, profile, reviewer
+):
+    change(profile, reviewer, size=["Bigger"])
+    change(profile, reviewer, size=["Biggest"])
+
+    html = client.get(reverse("profiles:history", args=[profile.slug])).content.decode()
+
+    assert compare_previous_links(html, profile.slug) == [(2, 3), (1, 2)]
+
+
+def test_compare_links_a_changed_note_to_its_source_page(client, profile, reviewer):
+    source = Source.objects.get(normalised_url__endswith="example.org/reports/1")
+    change(
+        profile,
+        reviewer,
+        citations=[
+            {
+                "number": 1,
+                "text": "A. Writer, “Report 1,” *Example Review*, April 2019. "
+                "(<https://example.org/reports/1>)",
+            }
+        ],
+    )
+
+    html = client.get(f"/profiles/{profile.slug}/compare/?from=1&to=2").content.decode()
+
+    assert source.published_at is not None
+    assert (
+        f'(source page: <a href="/sources/{source.pk}/"><span dir="auto">Report 1'
+    ) in html
+    assert f"<em>Example Review</em>, {DEL}March{'</del>'}" in html
+
+
+DEL = '<del><span class="visually-hidden" dir="ltr">deleted: </span>'

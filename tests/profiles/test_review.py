@@ -9,10 +9,14 @@ from django.utils import timezone
 
 from profiles import workflow
 from profiles.models import ChangeRequest, ProposedChange
+from profiles.sections import FIELDS
+from sources.models import Source
 from tests.factories import (
     SourceFactory,
     UserFactory,
     editor_user,
+    profile_values,
+    publish_change,
     publish_profile,
     reviewer_user,
 )
@@ -1160,3 +1164,82 @@ def test_the_decision_form_carries_the_size_limit_as_maxlength(
     )
     # An edited list is bounded by its items, not by a length of its text.
     assert not re.search(r'<textarea name="size-edited"[^>]* maxlength', html)
+
+
+# Notes linked to their sources, imports folded ---------------------------------
+
+
+def test_request_page_links_a_changed_note_to_its_public_source_not_a_private_one(
+    client, editor, reviewer, profile
+):
+    public = Source.objects.get(normalised_url__endswith="example.org/reports/1")
+    private = SourceFactory(
+        title="Unpublished dossier",
+        url="https://private.example/dossier",
+        published_at=None,
+    )
+    change_request = propose(
+        profile,
+        editor,
+        citations=[
+            {
+                "number": 1,
+                "text": "A. Writer, “Report 1,” *Example Review*, April 2019. "
+                "(<https://example.org/reports/1>)",
+            },
+            {"number": 2, "text": "See <https://private.example/dossier>."},
+        ],
+    )
+    client.force_login(reviewer)
+
+    notes = section_html(html_of(client.get(detail_url(change_request))), "citations")
+
+    assert public.published_at is not None
+    assert f'<a href="/sources/{public.pk}/">' in notes
+    assert f"/sources/{private.pk}/" not in notes
+    assert "<em>Example Review</em>" in notes
+    assert client.get(f"/sources/{private.pk}/").status_code == 404
+
+
+def test_import_request_folds_its_unchanged_sections(client, reviewer, profile):
+    values = profile_values(
+        size=["About 900 fighters in 2021"], background="Rewritten background."
+    )
+    change_request = workflow.submit_change_request(
+        profile=profile,
+        author=workflow.system_user(),
+        summary="Re-import",
+        proposals={field: workflow.Proposal(value) for field, value in values.items()},
+        origin=ChangeRequest.Origin.IMPORT,
+    )
+    # Published since the import was read: its background is no change now.
+    publish_change(profile, background="Rewritten background.")
+    client.force_login(reviewer)
+
+    html = html_of(client.get(detail_url(change_request)))
+
+    start = html.index('<details class="unchanged-sections">')
+    shown, folded = html[:start], html[start:]
+    unchanged = len(FIELDS) - 1
+    assert (
+        f"<summary>{unchanged} unchanged sections: the same as published</summary>"
+    ) in folded
+    assert 'id="change-size"' in shown
+    assert 'id="change-background"' not in shown
+    # A proposed section folded is still decided like the others.
+    assert 'id="change-background"' in folded
+    assert 'name="background-decision" value="accept"' in folded
+    # The sections the import left alone, to read.
+    assert "<dt>Key leaders</dt>" in folded
+    assert "Leader 1" in folded
+
+
+def test_an_edit_request_folds_nothing(client, editor, reviewer, profile):
+    change_request = propose(
+        profile, editor, size=["Bigger"], background="A small test group. Fact 1.¹"
+    )
+    client.force_login(reviewer)
+
+    html = html_of(client.get(detail_url(change_request)))
+
+    assert "unchanged-sections" not in html
