@@ -6,10 +6,13 @@ request and profile rows locked. Derived data (search keys, network edges,
 field provenance) is computed here, once per published version.
 """
 
+import copy
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import get_history_manager_for_model
@@ -51,8 +54,10 @@ def publish(
     points to this request's change; its connections to the profiles it names
     or that name it are recomputed (`profiles.network.indexing`); every row
     written gets a history row stamped with this request and the reviewer;
-    a `Version` with the profile's JSON is recorded; the request points to the
-    profile and its new version.
+    a `Version` with the profile's JSON is recorded (a new profile's from the
+    rows just written, not read back: `_as_read`); the request points to the
+    profile and its new version. A new profile's tags are linked in one
+    insert (`_tag_new`).
     """
     now = timezone.now()
     stamp = {"_change_request": change_request, "_history_user": reviewer}
@@ -68,12 +73,18 @@ def publish(
         _create_with_free_slug(profile, stamp)
     else:
         _save(profile, **stamp)
-    if "tags" in accepted:
+    tags = []
+    if "tags" in accepted and is_new:
+        tags = _tag_new(profile, accepted["tags"])
+    elif "tags" in accepted:
         profile.tags.set(accepted["tags"], clear=True)
+    leaders, citations, links = [], [], []
     if "leaders" in accepted:
-        _sync_leaders(profile, accepted["leaders"], stamp)
+        leaders = _sync_leaders(profile, accepted["leaders"], stamp)
     if "citations" in accepted:
-        _sync_citations(profile, accepted["citations"], stamp, now=now)
+        citations, links = _sync_citations(
+            profile, accepted["citations"], stamp, now=now
+        )
     _add_notes_for(profile, sources, stamp)
     _record_provenance(profile, change_request, accepted)
     for source in Source.objects.filter(
@@ -86,13 +97,88 @@ def publish(
     change_request.profile = profile
     change_request.published_version = profile.version
     change_request.save(update_fields=["profile", "published_version", "updated_at"])
+    if is_new and not sources:
+        # Every row of a new profile was written just now, from these objects.
+        record = _as_read(profile, tags, leaders, citations, links)
+    else:
+        record = queries.profile_record(profile.pk)
     return Version.objects.create(
         profile=profile,
         number=profile.version,
         change_request=change_request,
         published_at=now,
-        snapshot=profile_to_dict(queries.profile_record(profile.pk)),
+        snapshot=profile_to_dict(record),
     )
+
+
+def _as_read(
+    profile: Profile,
+    tags: list,
+    leaders: list[Leader],
+    citations: list[Citation],
+    links: list[CitationSource],
+) -> Profile:
+    """A new profile as `queries.profile_record` would read it back, from the
+    rows `publish` has just written (all of them, for a new profile, when no
+    note was added for `sources`): a copy of `profile` with its tags,
+    leaders, notes and their sources prefetched as reading prefetches them,
+    in the models' order. `tests/profiles/test_import_batch.py` compares the
+    two."""
+    by_citation: dict[int, list[CitationSource]] = {}
+    for link in sorted(links, key=lambda link: link.position):
+        by_citation.setdefault(link.citation_id, []).append(link)
+    for citation in citations:
+        citation._prefetched_objects_cache = {
+            "citation_sources": _prefetched(
+                citation.citation_sources, by_citation.get(citation.pk, [])
+            )
+        }
+    record = copy.copy(profile)
+    record._prefetched_objects_cache = {
+        "tags": _prefetched(profile.tags, tags),
+        "leaders": _prefetched(
+            profile.leaders, sorted(leaders, key=lambda leader: leader.position)
+        ),
+        "citations": _prefetched(
+            profile.citations, sorted(citations, key=lambda citation: citation.number)
+        ),
+    }
+    return record
+
+
+def _prefetched(manager, rows: list) -> QuerySet:
+    """`manager`'s queryset holding `rows`, as `prefetch_related` leaves it."""
+    queryset = manager.get_queryset()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    return queryset
+
+
+def _tag_new(profile: Profile, names: list[str]) -> list:
+    """Tags a new profile: each tag found as taggit's `add` finds it (by
+    name, case-insensitively with `TAGGIT_CASE_INSENSITIVE`: the oldest of
+    equal tags) or created, then linked in one insert instead of a look-up
+    and an insert each. Returns the tags in the order linked."""
+    through = profile.tags.through
+    tag_model = through.tag_model()
+    lookup = (
+        "name__iexact"
+        if getattr(settings, "TAGGIT_CASE_INSENSITIVE", False)
+        else "name"
+    )
+    tags: dict[int, Any] = {}
+    for name in names:
+        tag = (
+            tag_model.objects.filter(**{lookup: name}).order_by("pk").first()
+            or tag_model.objects.get_or_create(
+                **{lookup: name}, defaults={"name": name}
+            )[0]
+        )
+        tags.setdefault(tag.pk, tag)
+    through.objects.bulk_create(
+        through(tag=tag, content_object=profile) for tag in tags.values()
+    )
+    return list(tags.values())
 
 
 def _record_provenance(
@@ -183,8 +269,9 @@ def _add(model, rows: list, stamp: dict) -> None:
         )
 
 
-def _sync_leaders(profile: Profile, rows: list[dict], stamp: dict) -> None:
-    """Leaders are matched by position: row n of the proposal updates leader n."""
+def _sync_leaders(profile: Profile, rows: list[dict], stamp: dict) -> list[Leader]:
+    """Leaders are matched by position: row n of the proposal updates leader n.
+    Returns the leaders added."""
     existing = {leader.position: leader for leader in profile.leaders.all()}
     added = []
     for position, row in enumerate(rows):
@@ -203,6 +290,7 @@ def _sync_leaders(profile: Profile, rows: list[dict], stamp: dict) -> None:
     _add(Leader, added, stamp)
     for leader in existing.values():
         _delete(leader, **stamp)
+    return added
 
 
 def _add_notes_for(profile: Profile, sources: Sequence[Source], stamp: dict) -> None:
@@ -227,9 +315,12 @@ def _add_notes_for(profile: Profile, sources: Sequence[Source], stamp: dict) -> 
         _save(CitationSource(citation=citation, source=source, position=0), **stamp)
 
 
-def _sync_citations(profile: Profile, rows: list[dict], stamp: dict, *, now) -> None:
+def _sync_citations(
+    profile: Profile, rows: list[dict], stamp: dict, *, now
+) -> tuple[list[Citation], list[CitationSource]]:
     """Notes are matched by number; a note whose text changed has its sources
-    read again from the new text, and they become public."""
+    read again from the new text, and they become public. Returns the notes
+    added and the links written (to added or changed notes)."""
     existing = {citation.number: citation for citation in profile.citations.all()}
     changed = []
     for row in rows:
@@ -264,3 +355,4 @@ def _sync_citations(profile: Profile, rows: list[dict], stamp: dict, *, now) -> 
         for link in citation.citation_sources.all():
             _delete(link, **stamp)
         _delete(citation, **stamp)
+    return added, links

@@ -12,9 +12,16 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from profiles import importing
-from profiles.models import ChangeRequest, Connection, Profile, ProfileDegree
+from profiles import importing, queries
+from profiles.models import (
+    ChangeRequest,
+    Connection,
+    Profile,
+    ProfileDegree,
+    Version,
+)
 from profiles.network import indexing
+from profiles.serializers import profile_to_dict
 from sources.models import Source
 from tests.factories import publish_profile
 
@@ -40,13 +47,17 @@ def document(name: str, alternative: str, named: list[str], *, number: int) -> s
 
 Alternative names: {alternative}
 
+Tags: test-groups, group-{number}
+
 SIZE
 
 - About {number} hundred fighters in 2020¹
+- Armed by its patrons²
 
 KEY LEADERS
 
-- Abu Number{number} (aka Commander {number}) is the commander
+- Abu Number{number} (aka Commander {number}; أبو {number}) is the commander
+- Second{number} (aka Deputy {number}) is the deputy
 
 CONNECTIONS TO OTHER MILITIAS
 
@@ -57,6 +68,9 @@ BACKGROUND AND ANALYSIS
 The group formed in 2014.¹
 
 1. Jane Analyst, “On {name},” *Example Monitor*, June 2020. (<https://example.org/{slug}>)
+
+2. See Sam Reporter, “Arms,” *Example Daily*, 2021. (<https://example.org/arms>); \
+كاتب, “{alternative},” *صحيفة*, 2019. (<https://example.org/ar/{number}>)
 """
 
 
@@ -379,10 +393,10 @@ def test_the_batch_path_writes_the_rows_each_file_alone_writes(tmp_path):
         paths[0]
         .read_text(encoding="utf-8")
         .replace("About 1 hundred", "About 9 hundred")
-        .replace("formed in 2014.¹", "formed in 2014.¹ It split.²")
-        + "\n2. Sam Reporter, “Split,” *Example Daily*, 2021. "
+        .replace("formed in 2014.¹", "formed in 2014.¹ It split.³")
+        + "\n3. Sam Reporter, “Split,” *Example Daily*, 2021. "
         "(<https://example.org/private-work>)\n"
-        "\n3. Jane Analyst, “On Beta,” *Example Monitor*, 2020. "
+        "\n4. Jane Analyst, “On Beta,” *Example Monitor*, 2020. "
         "(<https://example.org/beta-battalions>)\n",
         encoding="utf-8",
     )
@@ -405,6 +419,8 @@ def test_the_batch_path_writes_the_rows_each_file_alone_writes(tmp_path):
     assert [len(outcome) for outcome in outcomes] == [1] * 7
     assert outcomes[-1][0].outcome == "unchanged"
     assert len(alone["profiles.Version"]) == 7  # six versions 1, one version 2
+    assert len(alone["profiles.Leader"]) == 11  # Old Guard has one
+    assert len(alone["taggit.TaggedItem"]) == 10
     assert Source.objects.get(url__contains="private-work").title == "Split"
     assert not Source.objects.filter(published_at__isnull=True).exists()
     # Each new work written once, public, instead of twice; the work that
@@ -413,3 +429,33 @@ def test_the_batch_path_writes_the_rows_each_file_alone_writes(tmp_path):
     for table in alone:
         assert batched[table] == alone[table], table
         assert rebuilt[table] == batched[table], table
+
+
+def test_a_new_profile_s_snapshot_is_its_record_read_back(tmp_path):
+    """`publishing` builds a new profile's snapshot from the rows it has just
+    written instead of reading them back: the two must be the same."""
+    publish_profile("Old Guard", connections_to_other_militias=["Beside Gamma Front"])
+    # Private until published, then described as the note describes it.
+    Source.objects.create(url="https://example.org/arms", title="Draft")
+    paths = write_documents(
+        tmp_path, [*GROUPS, ("سرايا الاختبار", "Saraya Test", ["Alpha Brigade"])]
+    )
+
+    outcomes = [outcome for _, outcome in importing.import_files(paths, publish=True)]
+
+    assert [result.outcome for results in outcomes for result in results] == [
+        "created"
+    ] * 6
+    versions = Version.objects.exclude(profile__name="Old Guard")
+    assert versions.count() == 6
+    for version in versions:
+        record = queries.profile_record(version.profile_id)
+        assert version.snapshot == profile_to_dict(record), version.profile.slug
+        assert len(version.snapshot["leaders"]) == 2
+        assert len(version.snapshot["tags"]) == 2
+        assert [len(note["sources"]) for note in version.snapshot["citations"]] == [
+            1,
+            2,
+        ]
+    arms = versions.get(profile__name="Alpha Brigade").snapshot["citations"][1]
+    assert arms["sources"][0]["title"] == "Arms"
