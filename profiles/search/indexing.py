@@ -273,7 +273,8 @@ def index_profile(profile: Profile) -> int:
     deleted and, when the profile is published, written again from its
     current names, leaders, aliases and sections (read from the database, not
     from `profile`'s caches); the text rows of the public sources its notes
-    cite are rewritten. Returns the number of name rows written.
+    cite are written where missing or outdated. Returns the number of name
+    rows written.
     `workflow.publishing.publish` calls it in its transaction.
     """
     SearchName.objects.filter(profile_id=profile.pk).delete()
@@ -290,9 +291,19 @@ def index_profile(profile: Profile) -> int:
         "name", "aliases", "position"
     )
     names = SearchName.objects.bulk_create(search_names(current, leaders))
-    sources = list(_public_sources([profile.pk]))
-    SearchText.objects.filter(source_id__in=[s.pk for s in sources]).delete()
-    _write_texts([*profile_texts(current), *(source_text(s) for s in sources)])
+    # Sources are shared between profiles: only a missing or outdated row is
+    # rewritten. Rewriting every cited source's row on each publish made two
+    # publishes citing one source lock each other's rows (a deadlock on
+    # PostgreSQL when one also waited for the other's profile row).
+    texts = {source.pk: source_text(source) for source in _public_sources([profile.pk])}
+    stored = dict(
+        SearchText.objects.filter(source_id__in=texts).values_list("source_id", "text")
+    )
+    stale = [pk for pk, row in texts.items() if stored.get(pk) != row.text]
+    SearchText.objects.filter(
+        source_id__in=[pk for pk in stale if pk in stored]
+    ).delete()
+    _write_texts([*profile_texts(current), *(texts[pk] for pk in stale)])
     return len(names)
 
 
