@@ -766,3 +766,26 @@ def _form_errors(form: forms.Form, names, prefix: str) -> list[tuple[str, str]]:
         label = bound.label or FIELD_LABELS.get(name, name)
         items += [(anchor, f"{prefix}{label}: {message}") for message in bound.errors]
     return items
+
+
+class CommentForm(forms.Form):
+    """A comment on a request's conversation or a profile's talk page; the
+    workflow keeps it, and checks the same bounds."""
+
+    text = forms.CharField(
+        label="Comment",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Write @username to tell someone who may read it.",
+    )
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise ValidationError("Write a comment.")
+        if errors := limits.comment_errors(text):
+            raise ValidationError(errors)
+        return text
+
+    def add_workflow_error(self, error: ValidationError) -> None:
+        """The workflow's refusal beside the field it is about."""
+        self.add_error(None, error)

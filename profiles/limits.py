@@ -32,6 +32,8 @@ DEFAULTS = {
     "note_number": 100_000,
     "import_bytes": 50_000_000,  # one file given to import_profiles
     "json_depth": 20,  # how deep a JSON import nests; a profile needs 5
+    "comment_chars": 5_000,  # one comment on a request or a talk page
+    "mentions": 20,  # @names notified from one comment; the rest are not
 }
 
 #: The most characters of a profile's names, as their columns hold them.
@@ -78,6 +80,17 @@ def refuse_control_characters(value: Any) -> None:
             raise ValidationError(
                 control_character_message(code), code="control_character"
             )
+
+
+def comment_errors(text: str) -> list[str]:
+    """Why a comment cannot be kept: too long, or holding a control
+    character; [] when it fits."""
+    errors = []
+    if len(text) > (most := limit("comment_chars")):
+        errors.append(too_long_message("This comment", len(text), most))
+    if code := control_character(text):
+        errors.append(control_character_message(code))
+    return errors
 
 
 def footnote_errors(text: str) -> list[str]:

@@ -517,6 +517,61 @@ class RequestEvent(models.Model):
         raise AppendOnlyError("Request events are never deleted.")
 
 
+class ProfileCommentQuerySet(models.QuerySet):
+    """Talk is only ever added to: bulk updates and deletes refuse."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("Profile comments are never updated.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("Profile comments are never updated.")
+
+    def delete(self):
+        raise AppendOnlyError("Profile comments are never deleted.")
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+
+class ProfileComment(models.Model):
+    """One comment on a profile's talk page: discussion about the profile,
+    not reviewed content. Appended by `profiles.workflow.transitions`; never
+    updated or deleted, like a request's events."""
+
+    profile = models.ForeignKey(
+        Profile, on_delete=models.PROTECT, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ProfileCommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["profile", "created_at"], name="profile_comment_order")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(text=""), name="profile_comment_has_text"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment on {self.profile} by {self.author}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Profile comments are never updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Profile comments are never deleted.")
+
+
 class FieldProvenance(models.Model):
     """Where a field's current value comes from: the accepted change that set
     it. Derived data, written when a version is published, so a profile page
@@ -586,7 +641,8 @@ class Notification(models.Model):
     """An entry in a person's inbox: a request they should review, a
     decision on their own request (each also sent by email at once), or a
     request opened or decided on a profile they watch (sent in a daily digest
-    by `send_watch_digest`, which stamps `emailed_at`)."""
+    by `send_watch_digest`, which stamps `emailed_at`), or a comment that
+    mentions them (inbox only), on a request or on a profile's talk page."""
 
     class Kind(models.TextChoices):
         SUBMITTED = "change_request.submitted", "New change request"
@@ -596,6 +652,7 @@ class Notification(models.Model):
         CHANGES_REQUESTED = "change_request.changes_requested", "Changes requested"
         WATCHED_OPENED = "watched_opened", "New request on a watched profile"
         WATCHED_DECIDED = "watched_decided", "Decision on a watched profile"
+        MENTIONED = "mentioned", "Mentioned in a comment"
 
     #: Kinds told to watchers, by email only in the daily digest.
     WATCH_KINDS = (Kind.WATCHED_OPENED, Kind.WATCHED_DECIDED)
@@ -604,7 +661,28 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     change_request = models.ForeignKey(
-        ChangeRequest, on_delete=models.CASCADE, related_name="notifications"
+        ChangeRequest,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        null=True,
+        blank=True,
+        help_text="The request it is about; none for a mention on a talk page.",
+    )
+    request_event = models.ForeignKey(
+        RequestEvent,
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="For a mention in a request's conversation, the comment.",
+    )
+    profile_comment = models.ForeignKey(
+        ProfileComment,
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="For a mention on a profile's talk page, the comment.",
     )
     kind = models.CharField(max_length=50, choices=Kind)
     message = models.TextField()
@@ -617,6 +695,13 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["recipient", "read_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(change_request__isnull=False)
+                | Q(profile_comment__isnull=False),
+                name="notification_is_about_something",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.message

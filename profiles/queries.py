@@ -26,6 +26,7 @@ from profiles.models import (
     CitationSource,
     FieldProvenance,
     Profile,
+    ProfileComment,
     ProposedChange,
     RequestEvent,
     Version,
@@ -413,3 +414,20 @@ def _public_sources(entries: list[SourceEntry]) -> dict[tuple, Source]:
         ): s
         for s in found
     }
+
+
+def talk_comments(profile: Profile) -> QuerySet[ProfileComment]:
+    """A profile's talk page, oldest first, with who wrote each comment."""
+    return (
+        ProfileComment.objects.filter(profile=profile)
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
+
+
+def talk_page_number(comment: ProfileComment, per_page: int) -> int:
+    """The page of its talk page that shows `comment`, oldest first."""
+    before = ProfileComment.objects.filter(
+        profile_id=comment.profile_id, pk__lte=comment.pk
+    ).count()
+    return max(1, -(-before // per_page))

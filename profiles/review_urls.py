@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/decide/", review.decide, name="decide"),
     path("<int:pk>/claim/", review.claim, name="claim"),
     path("<int:pk>/release/", review.release, name="release"),
+    path("<int:pk>/comment/", review.comment, name="comment"),
     path("<int:pk>/edit/", editing.edit_change_request, name="edit"),
     path("<int:pk>/withdraw/", editing.withdraw, name="withdraw"),
 ]

@@ -31,6 +31,17 @@ def can_view_change_request(user, change_request) -> bool:
     return change_request.author_id == user.pk or user.has_perm(REVIEW)
 
 
+def can_read_talk(user) -> bool:
+    """Anyone signed in reads profiles' talk pages; anonymous readers see
+    only reviewed content."""
+    return user.is_authenticated and user.is_active
+
+
+def can_talk(user) -> bool:
+    """Those who propose changes write on talk pages."""
+    return can_propose(user)
+
+
 def can_change_change_request(user, change_request) -> bool:
     """Its author may edit or withdraw it until it is decided."""
     return (

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from profiles.feeds import ProfileChangesFeed
-from profiles.views import editing, history, reading, watching
+from profiles.views import editing, history, reading, talk, watching
 
 app_name = "profiles"
 
@@ -19,4 +19,6 @@ urlpatterns = [
     path("<str:slug>/revert/", editing.propose_revert, name="revert"),
     path("<str:slug>/watch/", watching.watch, name="watch"),
     path("<str:slug>/unwatch/", watching.unwatch, name="unwatch"),
+    path("<str:slug>/talk/", talk.talk_page, name="talk"),
+    path("<str:slug>/talk/comment/", talk.add_comment, name="comment"),
 ]

@@ -6,13 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from profiles import roles
+from profiles import queries, roles
 from profiles.models import Notification
 
 PER_PAGE = 25
+#: As `profiles.views.talk.PER_PAGE` (views do not import each other).
+TALK_PER_PAGE = 50
 
 
 @login_required
@@ -30,14 +33,28 @@ def open_notification(request, pk: int):
     to the watched profile for a watcher who may not read the request.
     A POST: following a link (or a crawler, or a prefetch) changes nothing."""
     notification = get_object_or_404(
-        Notification.objects.select_related("change_request__profile"),
+        Notification.objects.select_related(
+            "change_request__profile", "profile_comment__profile"
+        ),
         pk=pk,
         recipient=request.user,
     )
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+    if notification.profile_comment_id:  # a mention on a talk page
+        comment = notification.profile_comment
+        page = queries.talk_page_number(comment, TALK_PER_PAGE)
+        return redirect(
+            f"{reverse('profiles:talk', args=[comment.profile.slug])}"
+            f"?page={page}#comment-{comment.pk}"
+        )
     change_request = notification.change_request
+    if notification.request_event_id:  # a mention in the conversation
+        return redirect(
+            f"{reverse('review:detail', args=[change_request.pk])}"
+            f"#event-{notification.request_event_id}"
+        )
     if change_request.profile_id and not roles.can_view_change_request(
         request.user, change_request
     ):

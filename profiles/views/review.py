@@ -15,10 +15,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from profiles import queries, roles, workflow
 from profiles.diff import FieldDiff, diff_field, shared_deadline
+from profiles.forms import CommentForm
 from profiles.models import ChangeRequest, Profile, ProposedChange, RequestEvent
 from profiles.review_forms import FieldControls, QueueFilterForm, ReviewForm
 from profiles.serializers import FIELD_LABELS, FIELDS, TEXT_FIELDS, profile_values
@@ -104,9 +106,12 @@ def queue(request):
                     "request": change_request,
                     "title": request_title(change_request),
                     "fields": _changed_labels(change_request),
+                    "claim": claim_state(request.user, change_request),
                 }
                 for change_request in page
             ],
+            # The claim buttons bring the reviewer back to this very page.
+            "here": request.get_full_path(),
             "form": form,
             "filtered": bool(filters),
             "own_pending": ChangeRequest.objects.pending().by(request.user).count(),
@@ -242,9 +247,11 @@ def _render_detail(
     profile: Profile | None,
     conflicts: list[str],
     form: ReviewForm | None,
+    comment_form: CommentForm | None = None,
 ):
     """The request page; `form` is the decision form, bound after a failed
-    decision, or None for those who may not decide."""
+    decision, or None for those who may not decide; `comment_form` bound
+    after a refused comment."""
     current = profile_values(profile) if profile else {}
     compared_version = profile.version if profile else 0
     # An approved request is shown against the version it replaced: compared
@@ -324,6 +331,8 @@ def _render_detail(
             "unproposed_fields": unproposed,
             "folded_count": len(folded) + len(unproposed),
             "conversation": conversation(change_request),
+            # Whoever may read a request may comment on it.
+            "comment_form": comment_form or CommentForm(),
             "claim": claim_state(request.user, change_request),
             "form": form,
             "can_decide": form is not None,
@@ -418,11 +427,23 @@ def _decide(reviewer, change_request, action: str, form: ReviewForm, comment: st
     return ACTIONS[action]
 
 
+def _back(request, change_request: ChangeRequest):
+    """To the page the button was on (a safe `next`, such as the filtered
+    queue), else the request's page."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("review:detail", pk=change_request.pk)
+
+
 @require_POST
 @login_required
 def claim(request, pk: int):
     """The reviewer says they are on a request; `take_over` (from the
-    confirmation on the request page) takes another reviewer's claim."""
+    confirmation on the request page) takes another reviewer's claim. Back
+    to `next` when it is safe, else to the request."""
     change_request = _load(pk)
     try:
         workflow.claim(
@@ -434,13 +455,14 @@ def claim(request, pk: int):
         messages.error(request, str(error))
     else:
         messages.success(request, "You are on this request: others see it claimed.")
-    return redirect("review:detail", pk=change_request.pk)
+    return _back(request, change_request)
 
 
 @require_POST
 @login_required
 def release(request, pk: int):
-    """The reviewer who claimed a request is no longer on it."""
+    """The reviewer who claimed a request is no longer on it; back as
+    `claim` goes."""
     change_request = _load(pk)
     try:
         workflow.release(change_request, by=request.user)
@@ -448,4 +470,41 @@ def release(request, pk: int):
         messages.error(request, str(error))
     else:
         messages.success(request, "Released: another reviewer can claim it.")
-    return redirect("review:detail", pk=change_request.pk)
+    return _back(request, change_request)
+
+
+@require_POST
+@login_required
+def comment(request, pk: int):
+    """Adds a comment to a request's conversation (its author and reviewers);
+    on bad input the request page again with the error beside the field."""
+    change_request = _load(pk)
+    if not roles.can_view_change_request(request.user, change_request):
+        raise PermissionDenied("Only its author and reviewers comment on a request.")
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            workflow.comment(
+                change_request, by=request.user, text=form.cleaned_data["text"]
+            )
+        except workflow.NotAllowed as error:
+            raise PermissionDenied(str(error)) from error
+        except ValidationError as error:
+            form.add_workflow_error(error)
+        else:
+            messages.success(request, "Comment added.")
+            return redirect("review:detail", pk=change_request.pk)
+    profile = _profile_of(change_request)
+    conflicts = _conflicts(change_request, profile)
+    return _render_detail(
+        request,
+        change_request,
+        profile=profile,
+        conflicts=conflicts,
+        form=(
+            _review_form(change_request, conflicts)
+            if _can_decide(request.user, change_request)
+            else None
+        ),
+        comment_form=form,
+    )

@@ -1,24 +1,36 @@
 """Telling people about change requests: reviewers of new requests and
 authors of decisions get an inbox entry and an email each; people who watch
 a profile (`Watch`) get an inbox entry when a request on it is opened or
-decided, and at most one email a day listing them (`send_watch_digests`).
+decided, and at most one email a day listing them (`send_watch_digests`);
+people named as `@username` in a comment, on a request or a profile's talk
+page, get an inbox entry linking to it (no email).
 
-`submitted` and `decided` are called by `profiles.workflow.transitions` after
-its transaction commits, so nobody hears of a change that was rolled back.
+`submitted`, `decided` and the `mentioned_*` functions are called by
+`profiles.workflow.transitions` after its transaction commits, so nobody
+hears of a change that was rolled back.
 """
 
 import logging
+import re
 from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from profiles import queries
-from profiles.models import ChangeRequest, Notification, Profile, RequestEvent, Watch
+from profiles import limits, queries, roles
+from profiles.models import (
+    ChangeRequest,
+    Notification,
+    Profile,
+    ProfileComment,
+    RequestEvent,
+    Watch,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -137,6 +149,77 @@ def decided(change_request: ChangeRequest) -> None:
         f"{reviewer.get_username()} {verb} {author.get_username()}’s change to "
         f"{_subject(change_request)}, which you watch.{note}",
         skip=told | {author.pk, reviewer.pk},
+    )
+
+
+#: `@name` not inside a word or an address; a username's characters as
+#: Django allows them (letters, digits and @ . + - _).
+MENTION_RE = re.compile(r"(?<![\w@.+-])@([\w.@+-]+)")
+
+
+def mentioned_usernames(text: str) -> list[str]:
+    """The usernames `text` mentions, each once, in order, at most
+    `limits.limit("mentions")` of them; a full stop ending a sentence is not
+    part of the name."""
+    names = dict.fromkeys(name.rstrip(".") for name in MENTION_RE.findall(text))
+    return [name for name in names if name][: limits.limit("mentions")]
+
+
+def _mentioned_users(text: str, *, author_pk: int):
+    return (
+        get_user_model()
+        .objects.filter(username__in=mentioned_usernames(text), is_active=True)
+        .exclude(pk=author_pk)
+    )
+
+
+def _excerpt(text: str, most: int = 140) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
+def mentioned_in_request(event: RequestEvent) -> None:
+    """Everyone a request comment mentions who may read the request (its
+    author or a reviewer) hears of it in their inbox, the commenter
+    excepted; others mentioned are skipped. One insert."""
+    change_request = event.change_request
+    recipients = [
+        user
+        for user in _mentioned_users(event.text, author_pk=event.actor_id)
+        if roles.can_view_change_request(user, change_request)
+    ]
+    message = (
+        f"{event.actor.get_username()} mentioned you on change request "
+        f"#{change_request.pk} ({_subject(change_request)}): “{_excerpt(event.text)}”"
+    )
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=user,
+            change_request=change_request,
+            request_event=event,
+            kind=Kind.MENTIONED,
+            message=message,
+        )
+        for user in recipients
+    )
+
+
+def mentioned_on_talk(comment: ProfileComment) -> None:
+    """Everyone active a talk-page comment mentions hears of it in their
+    inbox, its author excepted (anyone signed in may read talk). One
+    insert."""
+    message = (
+        f"{comment.author.get_username()} mentioned you on the talk page of "
+        f"{comment.profile.name}: “{_excerpt(comment.text)}”"
+    )
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=user,
+            profile_comment=comment,
+            kind=Kind.MENTIONED,
+            message=message,
+        )
+        for user in _mentioned_users(comment.text, author_pk=comment.author_id)
     )
 
 

@@ -62,6 +62,12 @@ def check_commenter(user, change_request: ChangeRequest) -> None:
         raise NotAllowed("Only its author and reviewers comment on a request.")
 
 
+def check_talker(user) -> None:
+    """Editors and reviewers write on profiles' talk pages."""
+    if not roles.can_talk(user):
+        raise NotAllowed("Only editors and reviewers write on a talk page.")
+
+
 def system_user():
     """The account that records imports; it cannot sign in."""
     user, created = get_user_model().objects.get_or_create(

@@ -16,8 +16,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from profiles import queries
-from profiles.models import ChangeRequest, Profile, ProposedChange, Version
+from profiles import limits, queries
+from profiles.models import (
+    ChangeRequest,
+    Profile,
+    ProfileComment,
+    ProposedChange,
+    Version,
+)
 from profiles.serializers import FIELD_LABELS, FIELDS, json_values, profile_values
 from profiles.workflow import events, notifications, permissions
 from profiles.workflow.proposals import (
@@ -243,15 +249,44 @@ def release(change_request: ChangeRequest, *, by) -> ChangeRequest:
 def comment(change_request: ChangeRequest, *, by, text: str) -> ChangeRequest:
     """Its author or a reviewer adds a comment to a request, in any state.
 
-    Side effects: a "commented" event. The request's state is unchanged.
-    Raises `NotAllowed` for anyone else, `ValidationError` for no text.
+    Side effects: a "commented" event; after commit, an inbox entry for each
+    person it mentions (`@username`) who may read the request. The request's
+    state is unchanged. Raises `NotAllowed` for anyone else, `ValidationError`
+    for no text, too long a text or a control character.
     """
     change_request = _lock(change_request)
     permissions.check_commenter(by, change_request)
-    if not text.strip():
-        raise ValidationError({"text": "Write a comment."})
-    events.record(change_request, Kind.COMMENTED, actor=by, text=text.strip())
+    text = _check_comment(text)
+    event = events.record(change_request, Kind.COMMENTED, actor=by, text=text)
+    transaction.on_commit(lambda: notifications.mentioned_in_request(event))
     return change_request
+
+
+def _check_comment(text: str) -> str:
+    """The comment as kept (stripped), or `ValidationError` on its text."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "Write a comment."})
+    if errors := limits.comment_errors(text):
+        raise ValidationError({"text": errors})
+    return text
+
+
+@transaction.atomic
+def comment_on_profile(profile: Profile, *, by, text: str) -> ProfileComment:
+    """An editor or reviewer adds a comment to a published profile's talk
+    page. Talk is not reviewed content: it changes nothing published.
+
+    Side effects: one `ProfileComment`; after commit, an inbox entry for each
+    active person it mentions (`@username`) but its author. Raises
+    `NotAllowed` for anyone who may not propose changes, `ValidationError`
+    for no text, too long a text or a control character.
+    """
+    permissions.check_talker(by)
+    text = _check_comment(text)
+    comment = ProfileComment.objects.create(profile=profile, author=by, text=text)
+    transaction.on_commit(lambda: notifications.mentioned_on_talk(comment))
+    return comment
 
 
 def _decide(

@@ -4,6 +4,7 @@ leaves most of the screen to the page, and what a thumb taps is at least
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from profiles import workflow
 from profiles.models import Profile
@@ -108,3 +109,77 @@ def test_every_page_fits_a_phone(live_server, browser, site):
     assert sideways == {}, "pages wider than the phone"
     assert tall == {}, "headers taller than HEADER_PX"
     assert small == {}, "tap targets under 24 x 24 px"
+
+
+#: The conflict's controls (every radio button, label and textarea of the size's
+#: decision), their count, the pairs of them whose boxes overlap (a label
+#: holds its radio button, so those pairs are left out), and the widths.
+CONFLICT_OVERLAPS = """() => {
+    const controls = [...document.querySelectorAll(
+        "#change-size .field-decision :is(input[type=radio], label, textarea)"
+    )];
+    const overlaps = [];
+    controls.forEach((a, i) => controls.slice(i + 1).forEach(b => {
+        if (a.contains(b) || b.contains(a)) return;
+        const [p, q] = [a.getBoundingClientRect(), b.getBoundingClientRect()];
+        if (p.left < q.right && q.left < p.right
+            && p.top < q.bottom && q.top < p.bottom) {
+            overlaps.push(`${a.outerHTML.slice(0, 60)} / ${b.outerHTML.slice(0, 60)}`);
+        }
+    }));
+    return {
+        count: controls.length,
+        overlaps,
+        page: document.documentElement.scrollWidth,
+        screen: document.documentElement.clientWidth,
+    };
+}"""
+
+
+def test_a_conflicts_controls_do_not_overlap_on_a_phone(live_server, browser, site):
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    sign_in(page, live_server, "rev")
+    page.goto(f"{live_server.url}/review/{site['conflict']}/")
+
+    measured = page.evaluate(CONFLICT_OVERLAPS)
+    fieldset = page.get_by_role("group", name="Value to publish for Size")
+    width = fieldset.bounding_box()["width"]
+    options = fieldset.locator(".radio-option")
+    boxes = [options.nth(i).bounding_box() for i in range(options.count())]
+    fieldset.get_by_text("Use the edited value below").click()
+    expect(fieldset.get_by_label("Use the edited value below")).to_be_checked()
+    context.close()
+
+    # three choices of value, accept and reject (each a radio and its label),
+    # the edited value with its label, the reason's label
+    assert measured["count"] == 13
+    assert measured["overlaps"] == []
+    assert measured["page"] <= measured["screen"]
+    assert len(boxes) == 3
+    assert all(box["height"] >= 24 for box in boxes)
+    # each choice spans the fieldset, but for its border and padding
+    assert all(box["width"] > width - 40 for box in boxes)
+
+
+def test_a_conflicts_three_values_sit_side_by_side_on_a_desk(
+    live_server, browser, site
+):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    sign_in(page, live_server, "rev")
+    page.goto(f"{live_server.url}/review/{site['conflict']}/")
+
+    values = page.locator("#change-size .conflict-value")
+    boxes = [values.nth(i).bounding_box() for i in range(values.count())]
+    headings = values.locator("h4").all_inner_texts()
+    context.close()
+
+    assert headings == [
+        "In version 1, when this request was written",
+        "Published now, version 2",
+        "Proposed in this request",
+    ]
+    assert len({box["y"] for box in boxes}) == 1
+    assert boxes[0]["x"] + boxes[0]["width"] <= boxes[1]["x"]
+    assert boxes[1]["x"] + boxes[1]["width"] <= boxes[2]["x"]

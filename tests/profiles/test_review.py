@@ -1,3 +1,4 @@
+import html
 import re
 from datetime import timedelta
 
@@ -92,7 +93,8 @@ def test_queue_lists_pending_requests_oldest_first(client, editor, reviewer, pro
     assert request_links(html) == [first.pk, second.pk]
     row = re.search(r"<tr>\s*<th scope=\"row\"[^>]*>.*?</tr>", html, re.S)[0]
     assert text_of(row) == (
-        "First Test Brigade editor 0 minutes Size Version 1 Unclaimed"
+        f"First Test Brigade editor 0 minutes Size Version 1 Unclaimed "
+        f"Claim request {first.pk}"
     )
     assert "2 requests waiting for review, oldest first." in html
 
@@ -239,7 +241,7 @@ def test_queue_filters_by_claim(client, editor, reviewer, profile):
     assert [cell.split(", since")[0] for cell in cells] == [
         "You",
         "Claimed by second",
-        "Unclaimed",
+        f"Unclaimed Claim request {nobodys.pk}",
     ]
     assert '<label for="id_claimed">Claimed:</label>' in everything
 
@@ -638,6 +640,75 @@ def test_nobody_claims_their_own_request(client, reviewer, editor, profile):
     assert own.claimed_by is None
 
 
+def queue_claim_cells(html: str) -> list[str]:
+    return re.findall(r'<td data-label="Claimed" class="claim">(.*?)</td>', html, re.S)
+
+
+def test_queue_rows_offer_claim_or_release_and_name_another_holder(
+    client, editor, reviewer, profile
+):
+    unclaimed = propose(profile, editor, "Unclaimed", size=["Bigger"])
+    mine = propose(profile, editor, "Mine", size=["Smaller"])
+    theirs = propose(profile, editor, "Theirs", size=["Same"])
+    workflow.claim(mine, by=reviewer)
+    workflow.claim(theirs, by=reviewer_user(username="second"))
+    client.force_login(reviewer)
+
+    cells = queue_claim_cells(html_of(client.get(reverse("review:queue"))))
+
+    assert [text_of(cell).split(",")[0] for cell in cells] == [
+        f"Unclaimed Claim request {unclaimed.pk}",
+        "You",
+        "Claimed by second",
+    ]
+    assert f'action="{claim_url(unclaimed)}"' in cells[0]
+    assert text_of(cells[1]).endswith(f"Release request {mine.pk}")
+    assert f'action="{claim_url(mine, "release")}"' in cells[1]
+    assert "<form" not in cells[2]
+    assert "<button" not in cells[2]
+
+
+def test_claiming_from_the_queue_returns_to_the_same_filtered_queue(
+    client, editor, reviewer, profile
+):
+    change_request = propose(profile, editor, size=["Bigger"])
+    client.force_login(reviewer)
+    filtered = reverse("review:queue") + "?editor=editor&claimed=&size=small"
+    cell = queue_claim_cells(html_of(client.get(filtered)))[0]
+    back = html.unescape(re.search(r'name="next" value="([^"]*)"', cell)[1])
+    assert back == filtered
+
+    claimed = client.post(claim_url(change_request), {"next": back})
+
+    assert (claimed.status_code, claimed["Location"]) == (302, filtered)
+    change_request.refresh_from_db()
+    assert change_request.claimed_by == reviewer
+    cell = queue_claim_cells(html_of(client.get(filtered)))[0]
+    assert f'action="{claim_url(change_request, "release")}"' in cell
+
+    released = client.post(claim_url(change_request, "release"), {"next": back})
+
+    assert (released.status_code, released["Location"]) == (302, filtered)
+    change_request.refresh_from_db()
+    assert change_request.claimed_by is None
+
+
+@pytest.mark.parametrize(
+    "unsafe", ["https://elsewhere.example/review/", "//elsewhere.example/", ""]
+)
+def test_claim_and_release_go_to_the_request_without_a_safe_next(
+    client, editor, reviewer, profile, unsafe
+):
+    change_request = propose(profile, editor, size=["Bigger"])
+    client.force_login(reviewer)
+
+    claimed = client.post(claim_url(change_request), {"next": unsafe})
+    released = client.post(claim_url(change_request, "release"), {"next": unsafe})
+
+    assert claimed["Location"] == detail_url(change_request)
+    assert released["Location"] == detail_url(change_request)
+
+
 def test_a_decision_clears_the_claim_and_the_page_stops_showing_it(
     client, editor, reviewer, profile
 ):
@@ -923,7 +994,10 @@ def test_a_decided_request_shows_its_decision_and_no_form(
     html = html_of(client.get(detail_url(change_request)))
 
     assert 'name="action"' not in html
-    assert '<form method="post" action="/review/' not in html
+    # Only the comment form: a request takes comments in any state.
+    assert re.findall(r'<form method="post" action="(/review/[^"]*)"', html) == [
+        reverse("review:comment", args=[change_request.pk])
+    ]
     assert text_of(section_html(html, "weapons")).endswith(
         "Decision: Rejected. Reason: Too vague"
     )
@@ -962,13 +1036,24 @@ def test_a_conflict_shows_base_published_and_proposed_values(
         '<h3 id="conflict-size-heading">Changed since this request was written</h3>'
         in size
     )
-    rows = re.findall(r"<tr>(.*?)</tr>", size.split("</table>")[0], re.S)
-    assert [text_of(row) for row in rows] == [
+    values = re.findall(r'<div class="conflict-value">(.*?)</div>', size, re.S)
+    assert [text_of(value) for value in values] == [
         "In version 1, when this request was written About 500 fighters in 2019",
         "Published now, version 2 Bigger",
         "Proposed in this request Smaller",
     ]
-    assert "Value to publish for Size" in size
+    assert re.findall(r"<h4>(.*?)</h4>", size) == [
+        "In version 1, when this request was written",
+        "Published now, version 2",
+        "Proposed in this request",
+    ]
+    assert "<legend>Value to publish for Size</legend>" in size
+    assert re.findall(
+        r'<label class="radio-option" for="(id_size-resolution_\d)">'
+        r'<input type="radio" name="size-resolution" value="[a-z]+"[^>]*'
+        r' id="(id_size-resolution_\d)"',
+        size,
+    ) == [(f"id_size-resolution_{i}",) * 2 for i in range(3)]
     assert (
         '<textarea name="size-edited" cols="40" rows="5" dir="auto" '
         'aria-describedby="id_size-edited_helptext" id="id_size-edited">\nSmaller'
