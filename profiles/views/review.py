@@ -15,13 +15,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from profiles import queries, roles, workflow
 from profiles.diff import FieldDiff, diff_field, shared_deadline
 from profiles.forms import CommentForm
 from profiles.models import ChangeRequest, Profile, ProposedChange, RequestEvent
+from profiles.redirects import back
 from profiles.review_forms import FieldControls, QueueFilterForm, ReviewForm
 from profiles.serializers import FIELD_LABELS, FIELDS, TEXT_FIELDS, profile_values
 
@@ -427,17 +427,6 @@ def _decide(reviewer, change_request, action: str, form: ReviewForm, comment: st
     return ACTIONS[action]
 
 
-def _back(request, change_request: ChangeRequest):
-    """To the page the button was on (a safe `next`, such as the filtered
-    queue), else the request's page."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect("review:detail", pk=change_request.pk)
-
-
 @require_POST
 @login_required
 def claim(request, pk: int):
@@ -455,7 +444,7 @@ def claim(request, pk: int):
         messages.error(request, str(error))
     else:
         messages.success(request, "You are on this request: others see it claimed.")
-    return _back(request, change_request)
+    return back(request, "review:detail", pk=change_request.pk)
 
 
 @require_POST
@@ -470,7 +459,7 @@ def release(request, pk: int):
         messages.error(request, str(error))
     else:
         messages.success(request, "Released: another reviewer can claim it.")
-    return _back(request, change_request)
+    return back(request, "review:detail", pk=change_request.pk)
 
 
 @require_POST

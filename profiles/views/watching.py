@@ -5,24 +5,14 @@ list of what someone watches. What watchers are told is
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from profiles import queries, workflow
 from profiles.models import Profile
+from profiles.redirects import back
 
 PER_PAGE = 25
-
-
-def _back(request, profile: Profile):
-    """To the page the button was on (a safe `next`), else the profile."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(profile)
 
 
 @require_POST
@@ -35,7 +25,7 @@ def watch(request, slug: str):
         f"You are watching {profile.name}: your inbox will tell you when a change "
         "to it is proposed or decided.",
     )
-    return _back(request, profile)
+    return back(request, profile)
 
 
 @require_POST
@@ -44,7 +34,7 @@ def unwatch(request, slug: str):
     profile = get_object_or_404(Profile.objects.published(), slug=slug)
     workflow.unwatch(user=request.user, profile=profile)
     messages.success(request, f"You no longer watch {profile.name}.")
-    return _back(request, profile)
+    return back(request, profile)
 
 
 @login_required
