@@ -341,6 +341,11 @@ def _table(label: str) -> list:
                 values[field.name] = _natural(
                     field.related_model, getattr(row, field.attname)
                 )
+            elif label == "taggit.TaggedItem" and field.name == "object_id":
+                # A generic key: the profile's id, which differs between
+                # databases that number rows differently (PostgreSQL's
+                # sequences do not roll back).
+                values[field.name] = _natural(Profile, row.object_id)
             else:
                 values[field.name] = getattr(row, field.attname)
         if "proposal" in values:
