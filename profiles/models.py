@@ -425,20 +425,27 @@ class AppendOnlyError(Exception):
     """An attempt to change or remove what a request's event log says."""
 
 
-class RequestEventQuerySet(models.QuerySet):
-    """Events are only ever added: bulk updates and deletes refuse."""
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows that are only ever added: bulk updates and deletes refuse, naming
+    the rows as `what` says ("Request events")."""
+
+    what = "These rows"
 
     def update(self, **kwargs):
-        raise AppendOnlyError("Request events are never updated.")
+        raise AppendOnlyError(f"{self.what} are never updated.")
 
     def bulk_update(self, objs, fields, batch_size=None):
-        raise AppendOnlyError("Request events are never updated.")
+        raise AppendOnlyError(f"{self.what} are never updated.")
 
     def delete(self):
-        raise AppendOnlyError("Request events are never deleted.")
+        raise AppendOnlyError(f"{self.what} are never deleted.")
 
     delete.alters_data = True
     delete.queryset_only = True
+
+
+class RequestEventQuerySet(AppendOnlyQuerySet):
+    what = "Request events"
 
 
 class RequestEvent(models.Model):
@@ -517,20 +524,8 @@ class RequestEvent(models.Model):
         raise AppendOnlyError("Request events are never deleted.")
 
 
-class ProfileCommentQuerySet(models.QuerySet):
-    """Talk is only ever added to: bulk updates and deletes refuse."""
-
-    def update(self, **kwargs):
-        raise AppendOnlyError("Profile comments are never updated.")
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        raise AppendOnlyError("Profile comments are never updated.")
-
-    def delete(self):
-        raise AppendOnlyError("Profile comments are never deleted.")
-
-    delete.alters_data = True
-    delete.queryset_only = True
+class ProfileCommentQuerySet(AppendOnlyQuerySet):
+    what = "Profile comments"
 
 
 class ProfileComment(models.Model):

@@ -26,24 +26,7 @@ def source_for(entry: SourceEntry, *, published_at=None) -> Source:
     existing = Source.objects.matching(entry).first()
     if existing is not None:
         return existing
-    url = entry.url
-    if url.startswith("www."):
-        url = f"https://{url}"
-    source = Source(
-        authors=entry.authors,
-        title=entry.title,
-        publication=entry.publication,
-        date=entry.date,
-        url=url,
-        language=entry.language or guess_language(entry.title or entry.publication),
-        published_at=published_at,
-    )
-    # `save` computes the normalised URL; its uniqueness is the database's to
-    # enforce (caught below). Validating it here would look up the empty key
-    # the field holds until then, reading every row without a URL.
-    source.full_clean(
-        exclude=["normalised_url"], validate_unique=False, validate_constraints=False
-    )
+    source = _unsaved(entry, published_at=published_at)
     if not (source.title or source.publication or source.url):
         # The one check constraint a new row can break; checked by the
         # database only when it is (a query and a savepoint per work).
@@ -97,9 +80,9 @@ def sources_for(entries: Iterable[SourceEntry], *, published_at=None) -> list[So
     return found
 
 
-def _new_source(entry: SourceEntry, *, published_at) -> Source:
-    """An unsaved row for a new work with a URL, checked as `source_for`
-    checks it, its computed columns filled as `Source.save` fills them."""
+def _unsaved(entry: SourceEntry, *, published_at) -> Source:
+    """An unsaved row for a new work, its fields checked (but for the
+    normalised URL, which `save` computes)."""
     url = entry.url
     if url.startswith("www."):
         url = f"https://{url}"
@@ -112,9 +95,19 @@ def _new_source(entry: SourceEntry, *, published_at) -> Source:
         language=entry.language or guess_language(entry.title or entry.publication),
         published_at=published_at,
     )
+    # Its uniqueness is the database's to enforce (caught by the callers).
+    # Validating it here would look up the empty key the field holds until
+    # `save`, reading every row without a URL.
     source.full_clean(
         exclude=["normalised_url"], validate_unique=False, validate_constraints=False
     )
+    return source
+
+
+def _new_source(entry: SourceEntry, *, published_at) -> Source:
+    """An unsaved row for a new work with a URL, checked as `source_for`
+    checks it, its computed columns filled as `Source.save` fills them."""
+    source = _unsaved(entry, published_at=published_at)
     source.normalised_url = normalise_url(source.url)
     source.date_iso = iso_partial_date(source.date)
     return source
