@@ -2,14 +2,13 @@
 take turns, so no update is lost and no request is half applied. SQLite
 serialises all writers on its own, so these run only on PostgreSQL."""
 
-import threading
-
 import pytest
 from django.db import connection
 
 from profiles import workflow
 from profiles.models import ChangeRequest, Profile, Version
 from tests.factories import SourceFactory, editor_user, publish_profile, reviewer_user
+from tests.threads import race
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -29,29 +28,6 @@ def propose(profile, author, **values):
             f: workflow.Proposal(v, [SourceFactory()]) for f, v in values.items()
         },
     )
-
-
-def race(*calls):
-    """Runs the calls in threads released together; returns what each returned
-    or raised."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # the outcome under test, kept for the assert
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def test_two_conflicting_approvals_one_wins_cleanly():

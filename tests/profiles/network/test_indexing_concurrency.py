@@ -3,8 +3,6 @@ profile's edges: the row locks make them take turns, so the stored network
 ends as a rebuild would make it, and neither publish fails. SQLite serialises
 all writers on its own, so these run only on PostgreSQL."""
 
-import threading
-
 import pytest
 from django.db import connection
 
@@ -12,6 +10,7 @@ from profiles import workflow
 from profiles.models import ChangeRequest, Connection, Profile, ProfileDegree, Version
 from profiles.network import indexing
 from tests.factories import publish_profile
+from tests.threads import race
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -20,29 +19,6 @@ pytestmark = [
         reason="row locks are what is tested; SQLite has none (CI runs PostgreSQL)",
     ),
 ]
-
-
-def race(*calls):
-    """Runs the calls in threads released together; returns what each
-    returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # the outcome under test, kept for the assert
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def republish(profile: Profile, **values):
