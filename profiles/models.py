@@ -374,6 +374,7 @@ class ProposedChange(models.Model):
         PENDING = "pending", "Pending"
         ACCEPTED = "accepted", "Accepted"
         REJECTED = "rejected", "Rejected"
+        SENT_BACK = "sent_back", "Sent back"
 
     change_request = models.ForeignKey(
         ChangeRequest, on_delete=models.CASCADE, related_name="changes"
@@ -402,8 +403,9 @@ class ProposedChange(models.Model):
             models.UniqueConstraint(
                 fields=["change_request", "field"], name="proposed_change_unique_field"
             ),
+            # A field rejected or sent back says why, for its author.
             models.CheckConstraint(
-                condition=~Q(decision="rejected") | ~Q(reason=""),
+                condition=~Q(decision__in=["rejected", "sent_back"]) | ~Q(reason=""),
                 name="proposed_change_rejection_has_reason",
             ),
         ]
@@ -467,6 +469,7 @@ class RequestEvent(models.Model):
         PUBLISHED = "published", "Published"
         CLAIMED = "claimed", "Claimed"
         RELEASED = "released", "Released"
+        SENT_BACK = "sent_back", "Fields sent back"
 
     change_request = models.ForeignKey(
         ChangeRequest, on_delete=models.PROTECT, related_name="events"
