@@ -28,6 +28,7 @@ from profiles.models import (
     Notification,
     Profile,
     ProfileComment,
+    ProposedChange,
     RequestEvent,
     Watch,
 )
@@ -119,7 +120,9 @@ def submitted(change_request: ChangeRequest) -> None:
 
 
 def decided(change_request: ChangeRequest) -> None:
-    """The author hears of every decision on their request, with the comment;
+    """The author hears of every decision on their request, with the comment
+    (an approval with fields rejected or sent back is "partly approved"; the
+    request that carries fields sent back is told of as changes requested);
     the profile's other watchers of an approval or a rejection (not of a
     request for changes), the reviewer excepted."""
     kind, verb = {
@@ -129,7 +132,9 @@ def decided(change_request: ChangeRequest) -> None:
     }[change_request.status]
     if (
         kind == Kind.APPROVED
-        and change_request.changes.filter(decision="rejected").exists()
+        and change_request.changes.exclude(
+            decision=ProposedChange.Decision.ACCEPTED
+        ).exists()
     ):
         kind, verb = Kind.PARTLY_APPROVED, "partly approved"
     note = f" “{change_request.decision_note}”" if change_request.decision_note else ""

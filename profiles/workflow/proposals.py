@@ -39,16 +39,32 @@ _PROPOSED = object()
 
 @dataclass(frozen=True)
 class FieldDecision:
-    """A reviewer's decision on one proposed field. `value` is what to publish
-    when it should differ from the proposal (a resolved conflict)."""
+    """A reviewer's decision on one proposed field: accepted, rejected, or
+    (not accepted, `send_back`) sent back to its author to rework. `value` is
+    what to publish when it should differ from the proposal (a resolved
+    conflict)."""
 
     accept: bool
     reason: str = ""
     value: Any = _PROPOSED
+    send_back: bool = False
+
+    def __post_init__(self):
+        if self.accept and self.send_back:
+            raise ValueError("A field is accepted or sent back, not both.")
 
     @property
     def resolves(self) -> bool:
         return self.value is not _PROPOSED
+
+    @property
+    def outcome(self) -> str:
+        """The `ProposedChange.Decision` this decision gives its field."""
+        if self.accept:
+            return ProposedChange.Decision.ACCEPTED
+        if self.send_back:
+            return ProposedChange.Decision.SENT_BACK
+        return ProposedChange.Decision.REJECTED
 
 
 def check_values(values: dict[str, Any]) -> None:

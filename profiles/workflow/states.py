@@ -10,6 +10,11 @@ workflow's errors.
                                           no longer; deciding clears a claim)
 
 Approved, rejected and withdrawn are final: no move leaves them.
+
+`approve` decides field by field, so it ends in the move its outcome names:
+"approve" when some field is accepted (fields sent back then go on in a new
+request that starts as changes_requested), "request_changes" when none is
+and some are sent back, "reject" when every field is rejected.
 """
 
 from collections.abc import Sequence

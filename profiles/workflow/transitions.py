@@ -44,6 +44,7 @@ from profiles.workflow.states import (
 )
 
 Kind = events.Kind
+Decision = ProposedChange.Decision
 
 
 def _lock(change_request: ChangeRequest) -> ChangeRequest:
@@ -368,21 +369,33 @@ def approve(
     decisions: dict[str, FieldDecision] | None = None,
     note: str = "",
 ) -> Version | None:
-    """A reviewer publishes a pending request: all of it, or the fields
-    `decisions` accepts (a field without a decision is accepted). A field
+    """A reviewer decides a pending request field by field, as `decisions`
+    says: each field accepted, rejected or sent back to its author. A field
+    without a decision is accepted (the admin's action approves a request
+    whole); the review form asks for every one. A field accepted though it
     changed on both sides since the base version must carry the value to
     publish (`FieldDecision.value`). Nobody approves their own request.
 
-    Side effects, in one transaction with the request and profile rows locked:
-    each field gets its decision and reason; accepted fields are published as
-    the profile's next version (see `publishing.publish`); the request becomes
-    approved, or rejected when no field was accepted, and its claim is
-    cleared; events "approved" (or
-    "partly_approved", or "rejected" when nothing was accepted) and
-    "published"; after commit, the author is notified. Returns the new
-    `Version`, or None when nothing was accepted.
-    Raises `Conflict` for unresolved conflicts and `ValidationError` for a
-    rejection without reason or values that cannot be published together.
+    Side effects, in one transaction with the request and profile rows
+    locked: each field gets its decision and reason, and the request's claim
+    is cleared. Then, by what was accepted:
+
+    - some fields: they are published as the profile's next version (see
+      `publishing.publish`); the request becomes approved; events "approved"
+      (or "partly_approved") and "published". Fields sent back go on
+      unchanged in a new request waiting for the author's changes
+      (`_send_back`), and a "sent_back" event here names it.
+    - none, some sent back: the request becomes "changes requested", its note
+      the reviewer's and every field's reason; a "changes_requested" event.
+      The author revises it as after `request_changes`.
+    - none, none sent back: the request becomes rejected; a "rejected" event.
+
+    After commit, the author is notified of the decision (and of the new
+    request's changes requested), watchers of an approval or a rejection.
+    Returns the new `Version`, or None when nothing was accepted.
+    Raises `Conflict` for accepted fields in conflict without a value, and
+    `ValidationError` for a field rejected or sent back without a reason or
+    values that cannot be published together.
     """
     change_request = _lock(change_request)
     _guard(change_request, reviewer, "approve")
@@ -391,47 +404,24 @@ def approve(
         if change_request.profile_id
         else None
     )
-    published = profile_values(profile) if profile else {}
-    changes = list(change_request.changes.all())
-    decisions = decisions or {}
-    unknown = set(decisions) - {change.field for change in changes}
-    if unknown:
-        raise ValueError(f"Not fields of this request: {', '.join(sorted(unknown))}")
-
-    accepted: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    unresolved = []
-    clashing = set(conflicts(change_request, profile))
-    for change in changes:
-        decision = decisions.get(change.field, FieldDecision(accept=True))
-        if not decision.accept:
-            if not decision.reason.strip():
-                errors[change.field] = "Give a reason for rejecting this change."
-            change.decision = ProposedChange.Decision.REJECTED
-            change.reason = decision.reason.strip()
-            continue
-        if change.field in clashing and not decision.resolves:
-            unresolved.append(change.field)
-        value = decision.value if decision.resolves else change.value
-        change.decision = ProposedChange.Decision.ACCEPTED
-        change.reason = decision.reason.strip()
-        change.published_value = None if value == change.value else value
-        accepted[change.field] = value
-    if errors:
-        raise ValidationError(errors)
-    if unresolved:
-        raise Conflict(unresolved)
+    changes = list(change_request.changes.prefetch_related("sources"))
+    accepted = _decide_fields(change_request, profile, changes, decisions or {})
     if accepted:
+        published = profile_values(profile) if profile else {}
         check_values({**published, **accepted})
     for change in changes:
         change.save(update_fields=["decision", "reason", "published_value"])
+    sent_back = [c for c in changes if c.decision == Decision.SENT_BACK]
 
+    if not accepted and sent_back:
+        _return_to_author(change_request, changes, reviewer=reviewer, note=note)
+        return None
     if not accepted:
         reasons = "; ".join(f"{FIELD_LABELS[c.field]}: {c.reason}" for c in changes)
         _decide(
             change_request,
             reviewer=reviewer,
-            status=Status.REJECTED,
+            status=next_state(change_request, "reject"),
             note=note.strip() or reasons,
             kind=Kind.REJECTED,
         )
@@ -449,7 +439,7 @@ def approve(
     _decide(
         change_request,
         reviewer=reviewer,
-        status=Status.APPROVED,
+        status=next_state(change_request, "approve"),
         note=note.strip(),
         kind=Kind.PARTLY_APPROVED if partly else Kind.APPROVED,
         # The decision and the version it published share their time, so the
@@ -457,7 +447,155 @@ def approve(
         at=version.published_at,
     )
     _record_published(change_request, version, actor=reviewer)
+    if sent_back:
+        _send_back(change_request, sent_back, reviewer=reviewer, version=version)
     return version
+
+
+#: What a field refused or sent back without a reason is told.
+REASON_NEEDED = {
+    Decision.REJECTED: "Give a reason for rejecting this change.",
+    Decision.SENT_BACK: "Say what the author should change before sending it back.",
+}
+
+
+def _decide_fields(
+    change_request: ChangeRequest,
+    profile: Profile | None,
+    changes: list[ProposedChange],
+    decisions: dict[str, FieldDecision],
+) -> dict[str, Any]:
+    """Sets each change's decision, reason and published value as
+    `decisions` says (unsaved); returns the accepted values to publish, by
+    field. Raises `ValueError` for a decision on a field the request does not
+    change, `ValidationError` for a field rejected or sent back without a
+    reason, `Conflict` for accepted fields in conflict without a value."""
+    unknown = set(decisions) - {change.field for change in changes}
+    if unknown:
+        raise ValueError(f"Not fields of this request: {', '.join(sorted(unknown))}")
+    accepted: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    unresolved = []
+    clashing = set(conflicts(change_request, profile))
+    for change in changes:
+        decision = decisions.get(change.field, FieldDecision(accept=True))
+        change.decision = decision.outcome
+        change.reason = decision.reason.strip()
+        if not decision.accept:
+            if not change.reason:
+                errors[change.field] = REASON_NEEDED[change.decision]
+            continue
+        if change.field in clashing and not decision.resolves:
+            unresolved.append(change.field)
+        value = decision.value if decision.resolves else change.value
+        change.published_value = None if value == change.value else value
+        accepted[change.field] = value
+    if errors:
+        raise ValidationError(errors)
+    if unresolved:
+        raise Conflict(unresolved)
+    return accepted
+
+
+def _field_reasons(changes: Sequence[ProposedChange]) -> str:
+    """The reasons given for fields not accepted, one line each, as the
+    author reads them: "Weapons (sent back): Which year?"."""
+    return "\n".join(
+        f"{FIELD_LABELS[change.field]} ({change.get_decision_display().lower()}): "
+        f"{change.reason}"
+        for change in changes
+        if change.decision != Decision.ACCEPTED
+    )
+
+
+def _return_to_author(
+    change_request: ChangeRequest,
+    changes: Sequence[ProposedChange],
+    *,
+    reviewer,
+    note: str,
+) -> None:
+    """Nothing accepted and some fields sent back: the whole request goes
+    back to its author, as `request_changes` sends it, its note the
+    reviewer's comment and every field's reason."""
+    _decide(
+        change_request,
+        reviewer=reviewer,
+        status=next_state(change_request, "request_changes"),
+        note="\n\n".join(filter(None, [note.strip(), _field_reasons(changes)])),
+        kind=Kind.CHANGES_REQUESTED,
+    )
+
+
+def _send_back(
+    change_request: ChangeRequest,
+    sent_back: Sequence[ProposedChange],
+    *,
+    reviewer,
+    version: Version,
+) -> ChangeRequest:
+    """Opens the request that carries on the fields sent back from a request
+    whose other fields were just published as `version`.
+
+    Side effects: a `ChangeRequest` by the same author, with the same
+    summary and origin, based on `version`, in state "changes requested" with
+    the reviewer, time and reasons; its `ProposedChange`s are the sent-back
+    ones unchanged (values and sources), each marked sent back with its
+    reason. Its log reads "submitted" (by the author, the proposal as it was,
+    naming the request it came from) then "changes_requested" (by the
+    reviewer, the reasons); the original's log gets "sent_back" naming the
+    new request, with the fields sent back. After commit, the author is
+    notified that changes were asked for on the new request. Returns it.
+    """
+    at = version.published_at
+    reasons = _field_reasons(sent_back)
+    author = change_request.author
+    follow_up = ChangeRequest.objects.create(
+        profile=change_request.profile,
+        author=author,
+        summary=change_request.summary,
+        origin=change_request.origin,
+        base_version=version.number,
+        status=Status.CHANGES_REQUESTED,
+        reviewer=reviewer,
+        decided_at=at,
+        decision_note=reasons,
+    )
+    recorded = record_changes(
+        follow_up,
+        {c.field: Proposal(c.value, list(c.sources.all())) for c in sent_back},
+    )
+    for change in sent_back:
+        follow_up.changes.filter(field=change.field).update(
+            decision=Decision.SENT_BACK, reason=change.reason
+        )
+    events.record(
+        follow_up,
+        Kind.SUBMITTED,
+        actor=author,
+        text=f"Fields sent back from change request #{change_request.pk}.",
+        proposal={
+            **events.proposal_as_recorded(follow_up, recorded),
+            "sent_back_from": change_request.pk,
+        },
+        at=at,
+    )
+    events.record(
+        follow_up, Kind.CHANGES_REQUESTED, actor=reviewer, text=reasons, at=at
+    )
+    events.record(
+        change_request,
+        Kind.SENT_BACK,
+        actor=reviewer,
+        text=(
+            f"Sent back to {author.get_username()} as change request "
+            f"#{follow_up.pk}:\n{reasons}"
+        ),
+        proposal={"follow_up": follow_up.pk, "changes": recorded},
+        at=at,
+    )
+    transaction.on_commit(lambda: notifications.decided(follow_up))
+    return follow_up
 
 
 @transaction.atomic

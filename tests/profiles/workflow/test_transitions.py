@@ -1,6 +1,8 @@
 """The state machine as one table: every state × every action × every role
 is either allowed (and leads to the state the table says) or refused with
-`NotAllowed` and the exact reason."""
+`NotAllowed` and the exact reason. `approve` decides field by field, so the
+table also has its outcomes as actions of their own: every field sent back,
+and one field accepted with the other sent back."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from profiles import workflow
-from profiles.models import ChangeRequest, RequestEvent
+from profiles.models import ChangeRequest, Notification, ProposedChange, RequestEvent
 from profiles.workflow.states import TRANSITIONS
 from tests.factories import SourceFactory, UserFactory, editor_user, reviewer_user
 
@@ -26,7 +28,11 @@ ACTIONS = [
     "withdraw",
     "claim",
     "release",
+    "send_back",
+    "approve_and_send_back",
 ]
+#: Outcomes of `approve` in the table: action -> the transition it goes through.
+APPROVE_OUTCOMES = {"send_back": "approve", "approve_and_send_back": "approve"}
 ROLES = ["author", "another_editor", "reviewer", "author_reviewer", "staff"]
 
 OWN = "Nobody reviews their own change request."
@@ -82,6 +88,8 @@ WHO = {
     },
     "claim": MAY_DECIDE,
     "release": MAY_DECIDE,
+    "send_back": MAY_DECIDE,
+    "approve_and_send_back": MAY_DECIDE,
 }
 
 #: action -> state -> the state it leads to, or the reason it is refused
@@ -138,6 +146,20 @@ WHEN = {
         "rejected": "Cannot release a request that is rejected.",
         "withdrawn": "Cannot release a request that is withdrawn.",
     },
+    "send_back": {
+        "pending": "changes_requested",
+        "changes_requested": "Cannot approve a request that is changes requested.",
+        "approved": "Cannot approve a request that is approved.",
+        "rejected": "Cannot approve a request that is rejected.",
+        "withdrawn": "Cannot approve a request that is withdrawn.",
+    },
+    "approve_and_send_back": {
+        "pending": "approved",
+        "changes_requested": "Cannot approve a request that is changes requested.",
+        "approved": "Cannot approve a request that is approved.",
+        "rejected": "Cannot approve a request that is rejected.",
+        "withdrawn": "Cannot approve a request that is withdrawn.",
+    },
 }
 
 #: action -> the event an allowed action appends last
@@ -149,7 +171,11 @@ EVENT = {
     "withdraw": Kind.WITHDRAWN,
     "claim": Kind.CLAIMED,
     "release": Kind.RELEASED,
+    "send_back": Kind.CHANGES_REQUESTED,
+    "approve_and_send_back": Kind.SENT_BACK,
 }
+
+SEND_BACK = workflow.FieldDecision(False, "Which year?", send_back=True)
 
 
 def expected(state: str, action: str, role: str) -> tuple[bool, str]:
@@ -181,17 +207,36 @@ def act(action: str, change_request: ChangeRequest, user) -> None:
         workflow.claim(change_request, by=user)
     elif action == "release":
         workflow.release(change_request, by=user)
+    elif action == "send_back":
+        workflow.approve(
+            change_request,
+            reviewer=user,
+            decisions={"size": SEND_BACK, "weapons": SEND_BACK},
+        )
+    elif action == "approve_and_send_back":
+        workflow.approve(
+            change_request,
+            reviewer=user,
+            decisions={
+                "size": workflow.FieldDecision(accept=True),
+                "weapons": SEND_BACK,
+            },
+        )
     else:
         workflow.withdraw(change_request, by=user)
 
 
 def request_in(state: str, *, profile, author, decider) -> ChangeRequest:
-    """A request by `author` brought to `state` by the transitions."""
+    """A request by `author` on two fields brought to `state` by the
+    transitions."""
     change_request = workflow.submit_change_request(
         profile=profile,
         author=author,
         summary="Bigger",
-        proposals={"size": workflow.Proposal(["Bigger"], [SourceFactory()])},
+        proposals={
+            "size": workflow.Proposal(["Bigger"], [SourceFactory()]),
+            "weapons": workflow.Proposal(["Rifles"], [SourceFactory()]),
+        },
     )
     if state == "changes_requested":
         workflow.request_changes(change_request, reviewer=decider, comment="Year?")
@@ -226,8 +271,8 @@ def test_the_table_covers_every_state_action_and_role():
     assert all(sorted(WHEN[action]) == sorted(STATES) for action in ACTIONS)
     assert all(sorted(WHO[action]) == sorted(ROLES) for action in ACTIONS)
     assert sorted(STATES) == sorted(Status.values)
-    assert sorted(TRANSITIONS) == sorted(ACTIONS)
-    assert len(STATES) * len(ACTIONS) * len(ROLES) == 175
+    assert sorted(TRANSITIONS) == sorted(set(ACTIONS) - set(APPROVE_OUTCOMES))
+    assert len(STATES) * len(ACTIONS) * len(ROLES) == 225
 
 
 def claimant_before(state: str, action: str, role: str, *, actor, decider):
@@ -468,4 +513,299 @@ def test_the_database_refuses_a_claim_on_a_decided_request(editor, reviewer, pro
     with pytest.raises(IntegrityError), transaction.atomic():
         ChangeRequest.objects.filter(pk=change_request.pk).update(
             claimed_by=reviewer, claimed_at=timezone.now()
+        )
+
+
+# Sending fields back -------------------------------------------------------------
+
+
+@pytest.fixture
+def two_fields(editor, reviewer, profile):
+    """A pending request on size and weapons, each with its own source."""
+    return request_in("pending", profile=profile, author=editor, decider=reviewer)
+
+
+def send_back(reason: str) -> workflow.FieldDecision:
+    return workflow.FieldDecision(False, reason, send_back=True)
+
+
+def test_a_field_sent_back_goes_on_in_a_new_request_for_its_author(
+    two_fields, editor, reviewer, profile, django_capture_on_commit_callbacks
+):
+    weapons_sources = list(two_fields.changes.get(field="weapons").sources.all())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        version = workflow.approve(
+            two_fields,
+            reviewer=reviewer,
+            decisions={
+                "size": workflow.FieldDecision(accept=True),
+                "weapons": send_back("Which rifles?"),
+            },
+            note="Size is clear.",
+        )
+
+    two_fields.refresh_from_db()
+    follow_up = ChangeRequest.objects.exclude(pk=two_fields.pk).get(
+        profile=profile, status=Status.CHANGES_REQUESTED
+    )
+    profile.refresh_from_db()
+    assert (profile.version, profile.size, profile.weapons) == (2, "Bigger", "")
+    assert (two_fields.status, two_fields.published_version) == ("approved", 2)
+    assert list(two_fields.changes.values_list("field", "decision", "reason")) == [
+        ("size", "accepted", ""),
+        ("weapons", "sent_back", "Which rifles?"),
+    ]
+    assert [
+        (e.kind, e.actor, e.text, e.version, e.proposal)
+        for e in two_fields.events.all()
+    ][1:] == [
+        ("partly_approved", reviewer, "Size is clear.", None, None),
+        ("published", reviewer, "", 2, None),
+        (
+            "sent_back",
+            reviewer,
+            f"Sent back to editor as change request #{follow_up.pk}:\n"
+            "Weapons (sent back): Which rifles?",
+            None,
+            {
+                "follow_up": follow_up.pk,
+                "changes": {
+                    "weapons": {
+                        "value": ["Rifles"],
+                        "sources": [s.pk for s in weapons_sources],
+                    }
+                },
+            },
+        ),
+    ]
+    assert version.number == 2
+
+    assert (
+        follow_up.author,
+        follow_up.summary,
+        follow_up.origin,
+        follow_up.base_version,
+        follow_up.reviewer,
+        follow_up.decision_note,
+        follow_up.published_version,
+        follow_up.claimed_by,
+    ) == (
+        editor,
+        "Bigger",
+        "edit",
+        2,
+        reviewer,
+        "Weapons (sent back): Which rifles?",
+        None,
+        None,
+    )
+    change = follow_up.changes.get()
+    assert (change.field, change.value, change.decision, change.reason) == (
+        "weapons",
+        ["Rifles"],
+        "sent_back",
+        "Which rifles?",
+    )
+    assert list(change.sources.all()) == weapons_sources
+    assert [
+        (e.kind, e.actor, e.text, e.proposal, e.at) for e in follow_up.events.all()
+    ] == [
+        (
+            "submitted",
+            editor,
+            f"Fields sent back from change request #{two_fields.pk}.",
+            {
+                "summary": "Bigger",
+                "base_version": 2,
+                "changes": {
+                    "weapons": {
+                        "value": ["Rifles"],
+                        "sources": [s.pk for s in weapons_sources],
+                    }
+                },
+                "sent_back_from": two_fields.pk,
+            },
+            version.published_at,
+        ),
+        (
+            "changes_requested",
+            reviewer,
+            "Weapons (sent back): Which rifles?",
+            None,
+            version.published_at,
+        ),
+    ]
+    assert [
+        (n.kind, n.change_request_id, n.message)
+        for n in editor.notifications.order_by("pk")
+    ] == [
+        (
+            Notification.Kind.PARTLY_APPROVED,
+            two_fields.pk,
+            "reviewer partly approved your change to Test Brigade. “Size is clear.”",
+        ),
+        (
+            Notification.Kind.CHANGES_REQUESTED,
+            follow_up.pk,
+            "reviewer asked for changes to your change to Test Brigade. "
+            "“Weapons (sent back): Which rifles?”",
+        ),
+    ]
+
+
+def test_the_author_revises_a_follow_up_and_it_is_pending_again(
+    two_fields, editor, reviewer, profile
+):
+    workflow.approve(
+        two_fields,
+        reviewer=reviewer,
+        decisions={
+            "size": workflow.FieldDecision(accept=True),
+            "weapons": send_back("Which rifles?"),
+        },
+    )
+    follow_up = ChangeRequest.objects.get(status=Status.CHANGES_REQUESTED)
+
+    workflow.revise_change_request(
+        follow_up,
+        by=editor,
+        summary="Weapons named",
+        proposals={"weapons": workflow.Proposal(["AK-47 rifles"], [SourceFactory()])},
+    )
+    workflow.approve(follow_up, reviewer=reviewer)
+
+    profile.refresh_from_db()
+    assert (profile.version, profile.size, profile.weapons) == (
+        3,
+        "Bigger",
+        "AK-47 rifles",
+    )
+    assert list(follow_up.events.values_list("kind", flat=True)) == [
+        "submitted",
+        "changes_requested",
+        "revised",
+        "approved",
+        "published",
+    ]
+
+
+def test_nothing_accepted_and_a_field_sent_back_returns_the_request(
+    two_fields, editor, reviewer, profile, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        version = workflow.approve(
+            two_fields,
+            reviewer=reviewer,
+            decisions={
+                "size": send_back("Which year?"),
+                "weapons": workflow.FieldDecision(False, "Rumour."),
+            },
+            note="Nearly there.",
+        )
+
+    assert version is None
+    two_fields.refresh_from_db()
+    profile.refresh_from_db()
+    assert profile.version == 1
+    note = "Nearly there.\n\nSize (sent back): Which year?\nWeapons (rejected): Rumour."
+    assert (two_fields.status, two_fields.reviewer, two_fields.decision_note) == (
+        "changes_requested",
+        reviewer,
+        note,
+    )
+    assert list(two_fields.changes.values_list("field", "decision", "reason")) == [
+        ("size", "sent_back", "Which year?"),
+        ("weapons", "rejected", "Rumour."),
+    ]
+    assert list(two_fields.events.values_list("kind", "actor", "text")) == [
+        ("submitted", editor.pk, ""),
+        ("changes_requested", reviewer.pk, note),
+    ]
+    assert ChangeRequest.objects.count() == 2  # the profile's import and this one
+    assert list(editor.notifications.values_list("kind", "change_request")) == [
+        (Notification.Kind.CHANGES_REQUESTED, two_fields.pk)
+    ]
+
+
+def test_a_returned_request_revised_has_its_decisions_reset_and_keeps_its_log(
+    two_fields, editor, reviewer
+):
+    workflow.approve(
+        two_fields,
+        reviewer=reviewer,
+        decisions={"size": send_back("Which year?"), "weapons": send_back("Which?")},
+    )
+
+    workflow.revise_change_request(
+        two_fields,
+        by=editor,
+        summary="Size and weapons, dated",
+        proposals={
+            "size": workflow.Proposal(["Bigger in 2021"], [SourceFactory()]),
+            "weapons": workflow.Proposal(["Rifles in 2021"], [SourceFactory()]),
+        },
+    )
+
+    two_fields.refresh_from_db()
+    assert two_fields.status == Status.PENDING
+    assert set(two_fields.changes.values_list("decision", "reason")) == {
+        ("pending", "")
+    }
+    assert list(two_fields.events.values_list("kind", "text")) == [
+        ("submitted", ""),
+        (
+            "changes_requested",
+            "Size (sent back): Which year?\nWeapons (sent back): Which?",
+        ),
+        ("revised", ""),
+    ]
+    first = two_fields.events.first().proposal["changes"]
+    assert (first["size"]["value"], first["weapons"]["value"]) == (
+        ["Bigger"],
+        ["Rifles"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("decision", "message"),
+    [
+        (
+            workflow.FieldDecision(False, "  ", send_back=True),
+            "Say what the author should change before sending it back.",
+        ),
+        (workflow.FieldDecision(False, ""), "Give a reason for rejecting this change."),
+    ],
+)
+def test_sending_back_or_rejecting_a_field_needs_a_reason(
+    two_fields, reviewer, profile, decision, message
+):
+    with pytest.raises(ValidationError) as refused:
+        workflow.approve(
+            two_fields,
+            reviewer=reviewer,
+            decisions={
+                "size": workflow.FieldDecision(accept=True),
+                "weapons": decision,
+            },
+        )
+
+    assert refused.value.message_dict == {"weapons": [message]}
+    two_fields.refresh_from_db()
+    profile.refresh_from_db()
+    assert (two_fields.status, profile.version) == ("pending", 1)
+    assert set(two_fields.changes.values_list("decision", flat=True)) == {"pending"}
+    assert ChangeRequest.objects.filter(status=Status.CHANGES_REQUESTED).count() == 0
+    assert list(two_fields.events.values_list("kind", flat=True)) == ["submitted"]
+
+
+def test_a_field_is_not_both_accepted_and_sent_back():
+    with pytest.raises(ValueError, match="accepted or sent back, not both"):
+        workflow.FieldDecision(True, "", send_back=True)
+
+
+def test_the_database_refuses_a_field_sent_back_without_a_reason(two_fields):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProposedChange.objects.filter(change_request=two_fields).update(
+            decision=ProposedChange.Decision.SENT_BACK, reason=""
         )
