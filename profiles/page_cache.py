@@ -11,14 +11,18 @@ process at once, because both are read from the database in one small
 indexed query. A stale page is never served; an old entry simply expires.
 
 Signed-in people (editors and reviewers see pending counts and their own
-menus) and visitors with a session or messages are never served from the
-cache, nor are their pages stored in it.
+menus) and visitors with a session or messages never get a whole cached
+page, nor are their pages stored whole: the view keeps the part that is the
+same for everyone (the profile's article) with `cached_fragment`, under the
+same state, and lays their own parts out around it on each request. Their
+pages carry no `ETag`: it would not say who the page was for.
 """
 
 import hashlib
 from collections.abc import Callable
 from datetime import UTC
 from functools import wraps
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -35,6 +39,18 @@ from profiles.models import Profile, Version
 TIMEOUT = 60 * 60
 
 
+class PageState(NamedTuple):
+    """What a cached page depends on: its `etag` (which names every part of
+    the state, so a new state is a new key) and when it last changed. For a
+    profile page, also the profile's id and version, which the view uses
+    without loading the profile."""
+
+    etag: str
+    last_modified: float
+    profile_pk: int | None = None
+    version: int | None = None
+
+
 def _cacheable(request: HttpRequest) -> bool:
     return (
         request.method in ("GET", "HEAD")
@@ -44,9 +60,9 @@ def _cacheable(request: HttpRequest) -> bool:
     )
 
 
-def _published_state(slug: str) -> tuple[str, float] | None:
-    """(ETag, last modified as a timestamp) of a published profile's page, or
-    None when there is no such page.
+def _published_state(slug: str) -> PageState | None:
+    """The state of a published profile's page, or None when there is no
+    such page.
 
     One indexed query, written out: this runs on every anonymous view, and
     building it through the ORM took longer than serving the cached page."""
@@ -66,13 +82,14 @@ def _published_state(slug: str) -> tuple[str, float] | None:
     if row is None:
         return None
     pk, version, newest_pk, newest_at = row
-    return f'"p{pk}-v{version}-n{newest_pk}"', _timestamp(newest_at)
+    etag = f'"p{pk}-v{version}-n{newest_pk}"'
+    return PageState(etag, _timestamp(newest_at), pk, version)
 
 
-def _newest_state() -> tuple[str, float] | None:
-    """(ETag, last modified as a timestamp) of pages that show the whole
-    published record (the network, the home page): the newest version
-    published anywhere, or None before the first."""
+def _newest_state() -> PageState | None:
+    """The state of pages that show the whole published record (the
+    network, the home page): the newest version published anywhere, or None
+    before the first."""
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
@@ -83,7 +100,7 @@ def _newest_state() -> tuple[str, float] | None:
     if row is None:
         return None
     newest_pk, newest_at = row
-    return f'"n{newest_pk}"', _timestamp(newest_at)
+    return PageState(f'"n{newest_pk}"', _timestamp(newest_at))
 
 
 def _timestamp(value) -> float:
@@ -97,12 +114,12 @@ def _timestamp(value) -> float:
 def _serve(
     request: HttpRequest,
     render_page: Callable[[], HttpResponse],
-    state: tuple[str, float],
+    state: PageState,
     key: str,
 ) -> HttpResponse:
     """A 304 if the reader has this state's page, else the page from the
     cache, rendered and stored on a miss."""
-    etag, last_modified = state
+    etag, last_modified = state.etag, state.last_modified
     response = get_conditional_response(
         request, etag=etag, last_modified=int(last_modified)
     )
@@ -124,17 +141,36 @@ def _serve(
     return response
 
 
+def cached_fragment[T](name: str, state: PageState, render: Callable[[], T]) -> T:
+    """`render()`'s result for this `name` and `state`, from the cache, or
+    rendered and stored on a miss. For the part of a page that is the same
+    for every reader; it must be picklable."""
+    state_key = f"{name}{state.etag}{state.last_modified}".encode()
+    cache_key = f"fragment:{hashlib.sha256(state_key).hexdigest()}"
+    value = cache.get(cache_key)
+    if value is None:
+        value = render()
+        cache.set(cache_key, value, TIMEOUT)
+    return value
+
+
 def cached_profile_page(view: Callable[..., HttpResponse]):
-    """Serves `view(request, slug)` from the cache for anonymous readers."""
+    """Serves `view(request, slug, state=...)` whole from the cache for
+    anonymous readers. Everyone else gets the view's own answer; the view is
+    given the profile's published state (None when it has no such page) to
+    key what it caches with `cached_fragment`."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, slug: str) -> HttpResponse:
-        if not _cacheable(request):
-            return view(request, slug)
         state = _published_state(slug)
-        if state is None:
-            return view(request, slug)  # its 404
-        return _serve(request, lambda: view(request, slug), state, f"profile:{slug}")
+        if state is None or not _cacheable(request):
+            return view(request, slug, state=state)
+        return _serve(
+            request,
+            lambda: view(request, slug, state=state),
+            state,
+            f"profile:{slug}",
+        )
 
     return wrapper
 

@@ -6,13 +6,20 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.generic import ListView
 
 from profiles import exporting, queries, roles, search
 from profiles.models import Profile
 from profiles.network import neighbourhood, neighbourhood_svg
 from profiles.network import queries as network_queries
-from profiles.page_cache import cached_profile_page, cached_public_page
+from profiles.page_cache import (
+    PageState,
+    cached_fragment,
+    cached_profile_page,
+    cached_public_page,
+)
 from profiles.presenting import profile_page_context
 from profiles.sections import FIELD_LABELS
 
@@ -70,8 +77,50 @@ class ProfileListView(ListView):
         )
 
 
+#: Where the reader's own tools go in the cached article. It comes before
+#: any of the profile's own text but its name and version, which are
+#: escaped, so the first one is always this one.
+READER_SLOT = "<!--reader-tools-->"
+
+
 @cached_profile_page
-def profile_detail(request, slug: str):
+def profile_detail(request, slug: str, *, state: PageState | None):
+    """The profile page: its article (the same for everyone, cached per
+    published state) with the reader's own tools laid out around it."""
+    if state is None:
+        raise Http404("No published profile with this address.")
+    article = cached_fragment(f"article:{slug}", state, lambda: _article(slug))
+    profile = Profile(
+        pk=state.profile_pk,
+        slug=slug,
+        version=state.version,
+        name=article["name"],
+        english_name=article["english_name"],
+    )
+    context = {
+        "profile": profile,
+        "article": {
+            "top": mark_safe(article["top"]),
+            "rest": mark_safe(article["rest"]),
+        },
+        "pending_count": None,
+    }
+    if roles.can_review(request.user):
+        context["pending_count"] = queries.pending_count(profile)
+    elif roles.can_propose(request.user):
+        # Editors learn of their own requests only: what others proposed is
+        # theirs and the reviewers' until it is published.
+        context["pending_count"] = queries.pending_count(profile, author=request.user)
+        context["pending_are_mine"] = True
+    if request.user.is_authenticated:  # the cached page for anonymous readers has none
+        context["watching"] = queries.is_watching(request.user, profile)
+    return render(request, "profiles/detail.html", context)
+
+
+def _article(slug: str) -> dict[str, str]:
+    """The published profile's article as HTML, in two parts around the
+    reader's tools, with the name and English name the page's layout shows.
+    Raises Http404 when it is not published (any more)."""
     try:
         profile = queries.published_profile(slug)
     except Profile.DoesNotExist as error:
@@ -92,17 +141,19 @@ def profile_detail(request, slug: str):
     # Its stored edges, two indexed queries: the network is computed on publish.
     # The network page shows more of a much-named profile than its own page.
     near = neighbourhood(profile, limit=network_queries.PROFILE_PAGE_INCOMING_LIMIT)
-    context.update(neighbourhood=near, neighbourhood_svg=neighbourhood_svg(near))
-    if roles.can_review(request.user):
-        context["pending_count"] = queries.pending_count(profile)
-    elif roles.can_propose(request.user):
-        # Editors learn of their own requests only: what others proposed is
-        # theirs and the reviewers' until it is published.
-        context["pending_count"] = queries.pending_count(profile, author=request.user)
-        context["pending_are_mine"] = True
-    if request.user.is_authenticated:  # the cached page for anonymous readers has none
-        context["watching"] = queries.is_watching(request.user, profile)
-    return render(request, "profiles/detail.html", context)
+    context.update(
+        neighbourhood=near,
+        neighbourhood_svg=neighbourhood_svg(near),
+        reader_slot=mark_safe(READER_SLOT),  # a constant
+    )
+    html = render_to_string("profiles/includes/profile_article.html", context)
+    top, rest = html.split(READER_SLOT, 1)
+    return {
+        "top": top,
+        "rest": rest,
+        "name": profile.name,
+        "english_name": profile.english_name,
+    }
 
 
 class VersionPaginator(Paginator):

@@ -1,13 +1,19 @@
 """The profile page for anonymous readers: cached per published state, with
-conditional requests answered 304, and never stale after a publish."""
+conditional requests answered 304, and never stale after a publish. Signed-in
+readers get the same cached article with their own parts around it."""
 
 import pytest
 from django.urls import reverse
 
 from profiles import workflow
-from tests.factories import SourceFactory, editor_user, publish_profile
+from tests.factories import (
+    SourceFactory,
+    editor_user,
+    publish_profile,
+    reviewer_user,
+)
 from tests.factories import publish_change as publish
-from tests.pages import text_of
+from tests.pages import queries_for, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +92,104 @@ def test_signed_in_people_get_a_fresh_page_of_their_own(client, profile, url):
 
     assert "ETag" not in response
     assert "You have 1 change waiting for review." in text_of(response.content.decode())
+
+
+def _propose(profile, author, size: str):
+    return workflow.submit_change_request(
+        profile=profile,
+        author=author,
+        summary="Mine",
+        proposals={"size": workflow.Proposal([size], [SourceFactory()])},
+    )
+
+
+def test_a_signed_in_editor_sees_their_own_parts_and_no_one_elses(client, profile, url):
+    mine, theirs = editor_user(username="mina"), editor_user(username="omar")
+    _propose(profile, mine, "About 900")
+    client.force_login(theirs)
+    client.get(url)  # the article is cached now, with no one's parts in it
+    client.force_login(mine)
+
+    text = text_of(client.get(url).content.decode())
+
+    assert "Sign out mina" in text
+    assert "Sign out omar" not in text
+    assert "You have 1 change waiting for review." in text
+    assert "My changes" in text
+    client.force_login(theirs)
+    text = text_of(client.get(url).content.decode())
+    assert "Sign out omar" in text
+    assert "You have no changes waiting for review." in text
+
+
+def test_a_signed_in_reader_does_not_get_the_anonymous_page(client, profile, url):
+    client.get(url)
+    client.force_login(editor_user(username="mina"))
+
+    response = client.get(url)
+    text = text_of(response.content.decode())
+
+    assert "Sign out mina" in text
+    assert "Sign in" not in text
+    assert "Watch" in text
+    assert "Test Brigade" in text
+    assert "ETag" not in response
+
+
+def test_a_reviewer_sees_every_pending_request(client, profile, url):
+    _propose(profile, editor_user(), "About 900")
+    client.force_login(reviewer_user())
+
+    text = text_of(client.get(url).content.decode())
+
+    assert "1 pending change waiting for review." in text
+
+
+@pytest.mark.parametrize("role", [editor_user, reviewer_user])
+def test_after_an_approval_signed_in_readers_see_the_new_version(
+    client, profile, url, role
+):
+    client.force_login(role())
+    assert "About 500 fighters" in client.get(url).content.decode()
+    change_request = _propose(profile, editor_user(), "About 900 fighters")
+
+    workflow.approve(change_request, reviewer=reviewer_user())
+    html = client.get(url).content.decode()
+
+    assert "About 900 fighters" in html
+    assert "About 500 fighters" not in html
+    assert "Version 2," in html
+
+
+def test_a_signed_in_view_runs_the_same_queries_whatever_the_profile_holds(
+    client, profile
+):
+    """The article is cached: its notes and leaders cost nothing once read."""
+    large = publish_profile("Large Brigade", leaders=30, notes=40)
+    client.force_login(reviewer_user())
+    small_url, large_url = profile.get_absolute_url(), large.get_absolute_url()
+    first = queries_for(client, large_url)
+    queries_for(client, small_url)
+
+    small, large_again = queries_for(client, small_url), queries_for(client, large_url)
+
+    assert small == large_again < first
+
+
+def test_a_signed_in_readers_message_is_shown_once_around_the_cached_article(
+    client, profile, url
+):
+    client.force_login(editor_user())
+    client.get(url)
+    client.post(reverse("profiles:watch", args=[profile.slug]), {"next": url})
+
+    first = text_of(client.get(url).content.decode())
+    second = text_of(client.get(url).content.decode())
+
+    assert "You are watching Test Brigade" in first
+    assert "You watch this profile." in first
+    assert "You are watching Test Brigade" not in second
+    assert "You watch this profile." in second
 
 
 def test_an_unknown_profile_is_not_found(client):
