@@ -446,11 +446,30 @@ class AppendOnlyQuerySet(models.QuerySet):
     delete.queryset_only = True
 
 
+class AppendOnlyModel(models.Model):
+    """A row that is only ever added: saving it again or deleting it
+    refuses, naming the rows by the model's plural name."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{self._rows()} are never updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{self._rows()} are never deleted.")
+
+    def _rows(self) -> str:
+        return str(self._meta.verbose_name_plural).capitalize()
+
+
 class RequestEventQuerySet(AppendOnlyQuerySet):
     what = "Request events"
 
 
-class RequestEvent(models.Model):
+class RequestEvent(AppendOnlyModel):
     """One thing that happened to a change request: who did it, when, and
     what they said; a submission or revision keeps the proposal as it was
     then, a publication the version it made. Appended by
@@ -518,20 +537,12 @@ class RequestEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.change_request_id} by {self.actor}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Request events are never updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Request events are never deleted.")
-
 
 class ProfileCommentQuerySet(AppendOnlyQuerySet):
     what = "Profile comments"
 
 
-class ProfileComment(models.Model):
+class ProfileComment(AppendOnlyModel):
     """One comment on a profile's talk page: discussion about the profile,
     not reviewed content. Appended by `profiles.workflow.transitions`; never
     updated or deleted, like a request's events."""
@@ -560,14 +571,6 @@ class ProfileComment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment on {self.profile} by {self.author}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Profile comments are never updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Profile comments are never deleted.")
 
 
 class FieldProvenance(models.Model):
@@ -622,6 +625,63 @@ class Version(models.Model):
 
     def __str__(self) -> str:
         return f"{self.profile} v{self.number}"
+
+
+class SuppressionQuerySet(AppendOnlyQuerySet):
+    what = "Suppressions"
+
+
+class Suppression(AppendOnlyModel):
+    """A reviewer's order that one field's value, as version `version`
+    published it, is hidden from the public: on every page, export, feed and
+    API answer, in that version and in every other version (and the live
+    profile) that carries the same value unchanged. `value_key` fingerprints
+    that value (`profiles.redaction.value_key`), so finding it needs no
+    reading of old snapshots.
+
+    The audit log of suppressions: appended by
+    `profiles.workflow.suppression.suppress`, never updated or deleted; the
+    reason is for staff only."""
+
+    REASON_LENGTH = 1000
+
+    profile = models.ForeignKey(
+        Profile, on_delete=models.PROTECT, related_name="suppressions"
+    )
+    version = models.ForeignKey(
+        Version, on_delete=models.PROTECT, related_name="suppressions"
+    )
+    field = models.CharField(max_length=50)
+    value_key = models.CharField(
+        max_length=64, help_text="SHA-256 of the hidden value, as JSON."
+    )
+    reason = models.CharField(max_length=REASON_LENGTH)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = SuppressionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        permissions = [
+            ("suppress_field", "Can hide a field of a published version"),
+        ]
+        indexes = [
+            models.Index(fields=["profile", "field"], name="suppression_lookup"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "field"], name="suppression_once_per_field"
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""), name="suppression_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field} of {self.version} hidden by {self.by}"
 
 
 class NotificationQuerySet(models.QuerySet):

@@ -33,7 +33,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 
-from profiles.models import Profile, Version
+from profiles.models import Profile, Suppression, Version
 
 #: Seconds a page stays cached; publishing makes it unreachable sooner.
 TIMEOUT = 60 * 60
@@ -70,7 +70,7 @@ def _published_state(slug: str) -> PageState | None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT p.{quote('id')}, p.{quote('version')}, v.{quote('id')}, "
-            f"v.{quote('published_at')} "
+            f"v.{quote('published_at')}, {_newest_suppression_sql()} "
             f"FROM {quote(Profile._meta.db_table)} p, "
             f"(SELECT {quote('id')}, {quote('published_at')} "
             f"FROM {quote(Version._meta.db_table)} "
@@ -81,9 +81,9 @@ def _published_state(slug: str) -> PageState | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    pk, version, newest_pk, newest_at = row
-    etag = f'"p{pk}-v{version}-n{newest_pk}"'
-    return PageState(etag, _timestamp(newest_at), pk, version)
+    pk, version, newest_pk, newest_at, hidden_pk, hidden_at = row
+    etag = f'"p{pk}-v{version}-n{newest_pk}{_hidden_tag(hidden_pk)}"'
+    return PageState(etag, _latest(newest_at, hidden_at), pk, version)
 
 
 def _newest_state() -> PageState | None:
@@ -93,14 +93,40 @@ def _newest_state() -> PageState | None:
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {quote('id')}, {quote('published_at')} "
+            f"SELECT {quote('id')}, {quote('published_at')}, "
+            f"{_newest_suppression_sql()} "
             f"FROM {quote(Version._meta.db_table)} ORDER BY {quote('id')} DESC LIMIT 1"
         )
         row = cursor.fetchone()
     if row is None:
         return None
-    newest_pk, newest_at = row
-    return PageState(f'"n{newest_pk}"', _timestamp(newest_at))
+    newest_pk, newest_at, hidden_pk, hidden_at = row
+    return PageState(
+        f'"n{newest_pk}{_hidden_tag(hidden_pk)}"', _latest(newest_at, hidden_at)
+    )
+
+
+def _newest_suppression_sql() -> str:
+    """Two columns: the id and time of the newest suppression, or nulls.
+    A suppression changes what pages show without a new version, so it
+    moves every page's state on too."""
+    quote = connection.ops.quote_name
+    newest = (
+        f"FROM {quote(Suppression._meta.db_table)} ORDER BY {quote('id')} DESC LIMIT 1"
+    )
+    return f"(SELECT {quote('id')} {newest}), (SELECT {quote('at')} {newest})"
+
+
+def _hidden_tag(suppression_pk: int | None) -> str:
+    return f"-s{suppression_pk}" if suppression_pk else ""
+
+
+def _latest(published_at, suppressed_at) -> float:
+    """Last modified: the newest publication, or suppression if later."""
+    stamps = [_timestamp(published_at)]
+    if suppressed_at is not None:
+        stamps.append(_timestamp(suppressed_at))
+    return max(stamps)
 
 
 def _timestamp(value) -> float:

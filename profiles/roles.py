@@ -9,6 +9,9 @@ REVIEWERS = "Reviewers"
 
 PROPOSE = "profiles.propose_change"
 REVIEW = "profiles.review_changerequest"
+#: Hiding a published value from the public (`workflow.suppress`): given to
+#: chosen people in the admin, not to a role.
+SUPPRESS = "profiles.suppress_field"
 
 EDITABLE_STATES = frozenset({"pending", "changes_requested"})
 
@@ -22,6 +25,16 @@ def can_review(user, change_request=None) -> bool:
     if not (user.is_authenticated and user.is_active and user.has_perm(REVIEW)):
         return False
     return change_request is None or change_request.author_id != user.pk
+
+
+def can_suppress(user) -> bool:
+    """Only those given the permission hide a published value."""
+    return user.is_authenticated and user.is_active and user.has_perm(SUPPRESS)
+
+
+def sees_suppressed(user) -> bool:
+    """Staff still read what a suppression hides from everyone else."""
+    return user.is_authenticated and user.is_active and user.is_staff
 
 
 def can_view_change_request(user, change_request) -> bool:

@@ -17,7 +17,8 @@ from typing import NamedTuple
 from django.db import transaction
 from django.db.models import Q
 
-from profiles.models import Connection, Profile, ProfileDegree
+from profiles import redaction
+from profiles.models import Connection, Profile, ProfileDegree, split_lines
 from profiles.network.matching import (
     CONNECTIONS,
     Found,
@@ -178,6 +179,7 @@ def reindex(source_pks: Iterable[int]) -> int:
         .only(CONNECTIONS)
         .order_by("pk")
     )
+    _leave_out_hidden(sources, redaction.hidden_by_profile(source_pks))
     everyone = [
         Names(*row)
         for row in Profile.objects.published().values_list("pk", *_NAME_FIELDS)
@@ -198,6 +200,16 @@ def reindex(source_pks: Iterable[int]) -> int:
     touched |= {row.target for row in found}
     _store_degrees(touched & published)
     return len(found)
+
+
+def _leave_out_hidden(profiles: list[Profile], hidden: dict) -> None:
+    """Empties, in memory, the connections section of each profile whose
+    current one a suppression hides: no edge shows or is drawn from it."""
+    for profile in profiles:
+        if profile.pk in hidden:
+            text = getattr(profile, CONNECTIONS)
+            if hidden[profile.pk].when(CONNECTIONS, split_lines(text)):
+                setattr(profile, CONNECTIONS, "")
 
 
 def _row(model, found: Found):
@@ -273,20 +285,26 @@ def _store_degrees(pks: set[int]) -> None:
 
 @transaction.atomic
 def rebuild() -> tuple[int, int]:
-    """Recomputes the whole stored network from the published profiles.
-    Returns the numbers of connections and of profiles written."""
-    return build(Profile, Connection, ProfileDegree)
+    """Recomputes the whole stored network from the published profiles,
+    leaving out what suppressions hide. Returns the numbers of connections
+    and of profiles written."""
+    return build(
+        Profile, Connection, ProfileDegree, hidden=redaction.hidden_by_profile()
+    )
 
 
-def build(profile_model, connection_model, degree_model) -> tuple[int, int]:
+def build(
+    profile_model, connection_model, degree_model, *, hidden: dict | None = None
+) -> tuple[int, int]:
     """The whole network rebuilt with these models (the current ones, or a
-    migration's historical ones). Returns the numbers of connections and of
-    profiles written."""
+    migration's historical ones), without the connections sections `hidden`
+    hides. Returns the numbers of connections and of profiles written."""
     connection_model.objects.all().delete()
     degree_model.objects.all().delete()
     everyone = list(
         profile_model.objects.filter(version__gte=1).only(*_NAME_FIELDS, CONNECTIONS)
     )
+    _leave_out_hidden(everyone, hidden or {})
     found = find_connections(
         everyone,
         NameIndex(everyone),

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 
 from django.db import connection, transaction
 
+from profiles import redaction
 from profiles.models import (
     CitationSource,
     Leader,
@@ -265,6 +266,24 @@ def _public_sources(profile_ids: Iterable[int] | None) -> Iterator[Source]:
 # Writing ---------------------------------------------------------------------
 
 
+def _without_hidden(
+    profile: Profile, leaders, hidden: redaction.Hidden
+) -> tuple[Profile, Iterable[Leader] | None]:
+    """The profile and leaders to index: what a suppression hides is left
+    out, so no search finds it or shows it."""
+    if not hidden:
+        return profile, leaders
+    shown = redaction.redact_profile(
+        profile,
+        hidden,
+        leaders=leaders,
+        citations=(),
+        fields=(*TEXT_FIELDS, "leaders"),
+        blank=True,
+    )
+    return shown.profile, shown.leaders
+
+
 @transaction.atomic(savepoint=False)  # inside `publish`'s transaction: no savepoint
 def index_profile(profile: Profile) -> int:
     """Rebuilds the search rows of one profile from what is published now.
@@ -290,6 +309,7 @@ def index_profile(profile: Profile) -> int:
     leaders = Leader.objects.filter(profile_id=profile.pk).only(
         "name", "aliases", "position"
     )
+    current, leaders = _without_hidden(current, leaders, redaction.hidden_in(current))
     names = SearchName.objects.bulk_create(search_names(current, leaders))
     # Sources are shared between profiles: only a missing or outdated row is
     # rewritten. Rewriting every cited source's row on each publish made two
@@ -323,8 +343,12 @@ def index_all() -> int:
         .order_by("pk")
         .prefetch_related("leaders")
     )
-    for profile in profiles.iterator(chunk_size=500):
-        names += search_names(profile)
+    hidden = redaction.hidden_by_profile() if redaction.can_be_recorded() else {}
+    for found in profiles.iterator(chunk_size=500):
+        profile, leaders = _without_hidden(
+            found, None, hidden.get(found.pk, redaction.NOTHING)
+        )
+        names += search_names(profile, leaders)
         texts += profile_texts(profile)
         if len(names) > 20_000:
             written += len(SearchName.objects.bulk_create(names, batch_size=1000))

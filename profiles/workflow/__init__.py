@@ -9,7 +9,9 @@ or the published record. One module per concern:
 - `publishing`: accepted values -> the live record, versions, derived data;
 - `events`: the append-only log of each request;
 - `notifications`: inbox entries and emails, sent after commit; watching a
-  profile and the watchers' daily digest.
+  profile and the watchers' daily digest;
+- `suppression`: hiding one field of one published version from the
+  public, with a reason kept in an audit log.
 
 Callers use the names re-exported here: `workflow.submit_change_request(...)`.
 """
@@ -33,6 +35,7 @@ from profiles.workflow.states import (
     Status,
     WorkflowError,
 )
+from profiles.workflow.suppression import hidden_versions, suppress
 from profiles.workflow.transitions import (
     approve,
     claim,
@@ -68,6 +71,7 @@ __all__ = [
     "comment",
     "comment_on_profile",
     "conflicts",
+    "hidden_versions",
     "propose_revert",
     "publish_import",
     "reject",
@@ -78,6 +82,7 @@ __all__ = [
     "send_watch_digests",
     "submit",
     "submit_change_request",
+    "suppress",
     "system_user",
     "unwatch",
     "version_values",
