@@ -91,28 +91,37 @@ def name_parts(name: str) -> list[str]:
     return [fold(piece) for piece in name_pieces(name)]
 
 
-def may_name(folded_text: str, parts: Iterable[str]) -> bool:
-    """Whether a text (passed through `fold`) could name a name with these
-    `name_parts`: False only when it certainly does not, so a matcher of the
-    names that pass finds in the text what a matcher of every name finds."""
-    return all(part in folded_text for part in parts)
+def spaced(text: str) -> str:
+    """`text` passed through `fold`, with every apostrophe and every run of
+    spaces made one space. A text whose `spaced` form does not contain a
+    name's certainly does not name it (a name's pattern takes any apostrophe
+    for any other, any run of spaces for any other, and tells apart nothing
+    `fold` folds), so a matcher of only the names that pass finds in the
+    text what a matcher of every name finds."""
+    return " ".join(_APOSTROPHE_RE.sub(" ", fold(text)).split())
 
 
 class Alternation:
-    """The names' patterns, each compiled once (`_compiled`), searched as one
-    alternation of them in their order would search: at each point the
-    leftmost match, and of the names matching there the first. Building a
-    matcher of a few names for each text is then quick, where compiling
-    their alternation again for each text would not be."""
+    """The names' patterns, searched as one alternation of them in their
+    order would search: at each point the leftmost match, and of the names
+    matching there the first. Only the names a text may hold (`spaced`) are
+    tried on it, each compiled once (`_compiled`) when first needed: building
+    a matcher of a few names for each text is then quick, where compiling
+    their alternation again for each text, or every name's pattern, would
+    not be."""
 
     def __init__(self, spellings: list[str]) -> None:
-        self._patterns = [_compiled(spelling) for spelling in spellings]
+        self._spellings = [(spelling, spaced(spelling)) for spelling in spellings]
 
     def finditer(self, text: str) -> Iterator[re.Match]:
+        held = spaced(text)
+        patterns = [
+            _compiled(spelling) for spelling, form in self._spellings if form in held
+        ]
         position = 0
         while True:
             best = None
-            for pattern in self._patterns:
+            for pattern in patterns:
                 match = pattern.search(text, position)
                 if match is not None and (best is None or match.start() < best.start()):
                     best = match
@@ -260,8 +269,7 @@ class NameIndex:
     looked up by the words of the text. An Arabic-script name may be joined
     to the words around it, so it is filed under its longest piece and looked
     up by every piece of the text's words as long as one (`_pieces_in`).
-    Either way a name is kept only when every piece of it is in the text
-    (`may_name`).
+    Either way a name is kept only when the text may hold it (`spaced`).
     """
 
     def __init__(
@@ -272,9 +280,10 @@ class NameIndex:
         joined = None if texts is None else "\n".join(texts)
         words = None if joined is None else _words(joined)
         folded = None if joined is None else fold(joined)
-        self._by_word: dict[str, list[tuple[list[str], Profile]]] = {}
-        self._by_piece: dict[str, list[tuple[list[str], Profile]]] = {}
-        self._always: list[tuple[list[str], Profile]] = []
+        # Each name filed as its `spaced` form with its profile.
+        self._by_word: dict[str, list[tuple[str, Profile]]] = {}
+        self._by_piece: dict[str, list[tuple[str, Profile]]] = {}
+        self._always: list[tuple[str, Profile]] = []
         for profile in profiles:
             for _, name in profile_names(profile):
                 if not name:
@@ -287,19 +296,20 @@ class NameIndex:
                 if not linkable(name):
                     continue
                 parts = name_parts(name)
+                filed = (spaced(name), profile)
                 if word is not None:
-                    self._by_word.setdefault(word, []).append((parts, profile))
+                    self._by_word.setdefault(word, []).append(filed)
                 elif not parts:  # nothing to look it up by: tried on every text
-                    self._always.append((parts, profile))
+                    self._always.append(filed)
                 else:
                     piece = max(parts, key=len)
                     if folded is not None and piece not in folded:
                         continue
-                    self._by_piece.setdefault(piece, []).append((parts, profile))
+                    self._by_piece.setdefault(piece, []).append(filed)
         self._piece_lengths = sorted({len(piece) for piece in self._by_piece})
         self._piece_starts = {piece[0] for piece in self._by_piece}
 
-    def _pieces_in(self, folded: str) -> Iterator[tuple[list[str], Profile]]:
+    def _pieces_in(self, folded: str) -> Iterator[tuple[str, Profile]]:
         """The names filed by a piece that stands in `folded`. A piece holds
         no space or apostrophe, so it stands inside one of the text's runs
         without them: each run is tried at each place where a piece may
@@ -315,14 +325,14 @@ class NameIndex:
 
     def candidates(self, text: str) -> dict[int, Profile]:
         """The profiles one of whose names `text` may contain, by pk."""
-        folded = fold(text)
         names = [name for word in _words(text) for name in self._by_word.get(word, ())]
         if self._by_piece:
-            names += self._pieces_in(folded)
+            names += self._pieces_in(fold(text))
+        held = spaced(text)
         return {
             profile.pk: profile
-            for parts, profile in [*names, *self._always]
-            if may_name(folded, parts)
+            for form, profile in [*names, *self._always]
+            if form in held
         }
 
     def matcher_for(self, text: str) -> NameMatcher:

@@ -15,10 +15,12 @@ from profiles.network.drawing import Point, layout, render_svg
 from profiles.network.graph import Label, graph
 from profiles.network.matching import (
     NameIndex,
+    _name_pattern,
     mention_links,
     mentions,
     name_matcher,
     shorten,
+    spaced,
     stated_year,
 )
 from tests.factories import publish_profile
@@ -169,6 +171,28 @@ def test_a_matcher_of_the_names_a_text_may_hold_finds_what_all_names_find(text, 
     everyone = mentions(text, name_matcher(EVERYONE), own)
 
     assert mentions(text, NameIndex(EVERYONE).matcher_for(text), own) == everyone
+
+
+#: Letters whose case the patterns and `fold` treat in their own ways.
+CASES = [*("ŉ", "İ", "ı", "i", "I", "ß", "ẞ", "ss", "ſ", "s", "\u212a", "k")]
+CASES += [*("Σ", "ς", "σ", "\u0307", "ﬅ", "st", "µ", "μ")]
+odd_texts = st.lists(st.sampled_from(PIECES + CASES), max_size=12).map("".join)
+odd_names = st.lists(st.sampled_from(PIECES + CASES), min_size=1, max_size=4).map(
+    "".join
+)
+
+
+@given(odd_texts, odd_names)
+def test_a_text_a_name_s_pattern_matches_holds_the_name_s_spaced_form(text, name):
+    """Matchers try on a text only the names whose `spaced` form it holds:
+    that must never leave out a name the pattern finds."""
+    if re.search(_name_pattern(name), text, re.IGNORECASE):
+        assert spaced(name) in spaced(text)
+
+
+def test_spaced_folds_case_and_makes_apostrophes_and_spaces_one_space():
+    assert spaced(" Kata’ib\u00a0\n Hezbollah ") == "kata ib hezbollah"
+    assert spaced("İraq") == "iraq"
 
 
 # The graph ------------------------------------------------------------------
