@@ -1,9 +1,14 @@
 """The reviewer's forms: the queue's filters, and the decision form (one set of
 controls per proposed field and a comment for the author). The decision form
-starts with nothing chosen; approving needs a decision on every field. It
+starts with nothing chosen; approving needs a decision on every field (accept,
+reject or send back) and a reason for each field rejected or sent back. It
 cleans what the reviewer chose into the `workflow.FieldDecision`s that
 `workflow.approve` takes, and places the workflow's errors next to the
 controls they are about; it never publishes.
+
+The rule that no field is left undecided lives here, not in the workflow:
+`workflow.approve` takes a field without a decision as accepted, so the
+admin's action and imports approve a request whole.
 
 An edited value to publish is held to `profiles.limits` beside its textarea
 (size, items, name length, footnote numbers), and no text may hold a control
@@ -22,8 +27,16 @@ from profiles.forms import bound_fields
 from profiles.models import ProposedChange, split_lines
 from profiles.serializers import FIELD_LABELS, LIST_FIELDS, TEXT_FIELDS
 from profiles.workflow import Conflict, FieldDecision
+from profiles.workflow.proposals import REASON_NEEDED
 
-ACCEPT, REJECT = "accept", "reject"
+ACCEPT, REJECT, SEND_BACK = "accept", "reject", "send_back"
+DECISION_CHOICES = [(ACCEPT, "Accept"), (REJECT, "Reject"), (SEND_BACK, "Send back")]
+#: The choices that need a reason, and the decision each gives its field.
+REFUSALS = {
+    REJECT: ProposedChange.Decision.REJECTED,
+    SEND_BACK: ProposedChange.Decision.SENT_BACK,
+}
+UNDECIDED = "Accept, reject or send back this change."
 KEEP, PROPOSED, EDITED = "keep", "proposed", "edited"
 KEPT_REASON = "Kept the published value."
 
@@ -136,16 +149,17 @@ def undecided_message(labels: Sequence[str]) -> str:
     fields = "field is" if count == 1 else "fields are"
     return (
         f"{count} {fields} still undecided: {', '.join(labels)}. "
-        "Accept or reject each before approving."
+        "Accept, reject or send back each before approving."
     )
 
 
 class ReviewForm(forms.Form):
     """Built per request: for each proposed change, `<field>-decision`
-    (accept or reject, nothing chosen at first) and `<field>-reason`; for
-    each field in conflict also `<field>-resolution` (keep published, use
-    proposed, or use an edited value) and, for text and list fields,
-    `<field>-edited`. For `action="approve"` every field must be decided."""
+    (accept, reject or send back, nothing chosen at first) and
+    `<field>-reason`; for each field in conflict also `<field>-resolution`
+    (keep published, use proposed, or use an edited value) and, for text and
+    list fields, `<field>-edited`. For `action="approve"` every field must be
+    decided, and each one rejected or sent back needs its reason."""
 
     comment = forms.CharField(
         label="Comment for the author",
@@ -180,25 +194,20 @@ class ReviewForm(forms.Form):
         )
 
     def undecided(self) -> list[str]:
-        """The labels of the fields neither accepted nor rejected yet: all of
-        them on a fresh form, those left without a choice on a posted one."""
+        """The labels of the fields not decided yet: all of them on a fresh
+        form, those left without a choice on a posted one."""
         if not self.is_bound:
             return [FIELD_LABELS[change.field] for change in self.changes]
         return [
             FIELD_LABELS[change.field]
             for change in self.changes
-            if self.data.get(f"{change.field}-decision") not in (ACCEPT, REJECT)
+            if self.data.get(f"{change.field}-decision") not in dict(DECISION_CHOICES)
         ]
 
     def clean(self):
         data = super().clean()
-        if self.action == "approve" and (undecided := self.undecided()):
-            self.add_error(None, undecided_message(undecided))
-            for change in self.changes:
-                if data.get(f"{change.field}-decision") not in (ACCEPT, REJECT):
-                    self.add_error(
-                        f"{change.field}-decision", "Accept or reject this change."
-                    )
+        if self.action == "approve":
+            self._check_every_field_decided(data)
         for change in self.changes:
             name = change.field
             if data.get(f"{name}-resolution") != EDITED:
@@ -209,11 +218,24 @@ class ReviewForm(forms.Form):
                     self.add_error(f"{name}-edited", message)
         return data
 
+    def _check_every_field_decided(self, data: dict[str, Any]) -> None:
+        """Approving: each field decided, and a reason beside each field
+        rejected or sent back."""
+        if undecided := self.undecided():
+            self.add_error(None, undecided_message(undecided))
+        for change in self.changes:
+            name = change.field
+            choice, reason = data.get(f"{name}-decision"), f"{name}-reason"
+            if not choice:
+                self.add_error(f"{name}-decision", UNDECIDED)
+            elif choice in REFUSALS and reason in data and not data[reason].strip():
+                self.add_error(reason, REASON_NEEDED[REFUSALS[choice]])
+
     def _add_controls(self, change: ProposedChange) -> None:
         name, label = change.field, FIELD_LABELS[change.field]
         self.fields[f"{name}-decision"] = forms.ChoiceField(
-            label=f"Accept or reject the change to {label}",
-            choices=[(ACCEPT, "Accept"), (REJECT, "Reject")],
+            label=f"Accept, reject or send back the change to {label}",
+            choices=DECISION_CHOICES,
             # Nothing is chosen for the reviewer: approving needs a choice on
             # every field (see `clean`); rejecting or sending the whole
             # request back does not.
@@ -222,7 +244,7 @@ class ReviewForm(forms.Form):
         )
         self.fields[f"{name}-reason"] = forms.CharField(
             label=f"Reason for your decision on {label}",
-            help_text="Needed when you reject this field.",
+            help_text="Needed when you reject this field or send it back.",
             required=False,
             widget=forms.TextInput(attrs={"dir": "auto"}),
         )
@@ -263,9 +285,10 @@ class ReviewForm(forms.Form):
         )
 
     def decisions(self) -> dict[str, FieldDecision]:
-        """The reviewer's choice for each field, as `workflow.approve` takes
-        it. A conflicting field left without a resolution is accepted as
-        proposed without a value, so the workflow reports the conflict."""
+        """The reviewer's choice for each field (accepted, rejected or sent
+        back), as `workflow.approve` takes it. A conflicting field left
+        without a resolution is accepted as proposed without a value, so the
+        workflow reports the conflict."""
         data = self.cleaned_data
         result = {}
         for change in self.changes:
@@ -273,6 +296,9 @@ class ReviewForm(forms.Form):
             reason = data.get(f"{name}-reason", "")
             if data.get(f"{name}-decision") == REJECT:
                 result[name] = FieldDecision(accept=False, reason=reason)
+                continue
+            if data.get(f"{name}-decision") == SEND_BACK:
+                result[name] = FieldDecision(False, reason, send_back=True)
                 continue
             resolution = data.get(f"{name}-resolution", "")
             if resolution == KEEP:
@@ -289,8 +315,9 @@ class ReviewForm(forms.Form):
     def add_workflow_error(self, error: ValidationError) -> None:
         """Puts the workflow's errors beside their controls: the request's
         reason or comment beside the comment field; a field's beside its
-        reason when it was rejected, beside its edited value when that was to
-        be published, else beside its decision; others above the form."""
+        reason when it was rejected or sent back, beside its edited value when
+        that was to be published, else beside its decision; others above the
+        form."""
         if not hasattr(error, "error_dict"):
             self.add_error(None, error.messages)
             return
@@ -307,7 +334,7 @@ class ReviewForm(forms.Form):
         if f"{key}-decision" not in self.fields:
             return None
         data = self.cleaned_data
-        if data.get(f"{key}-decision") == REJECT:
+        if data.get(f"{key}-decision") in REFUSALS:
             return f"{key}-reason"
         if data.get(f"{key}-resolution") == EDITED:
             return f"{key}-edited"

@@ -197,23 +197,33 @@ class ChangeSection:
 @dataclass(frozen=True)
 class ConversationEntry:
     """One event of a request's log as its page shows it; a submission or
-    revision with the fields it proposed then, each (label, value)."""
+    revision with the fields it proposed then, each (label, value), and
+    fields sent back with their values. `sent_back_to` is the request a
+    "sent back" event opened; `sent_back_from` the request whose fields a
+    submission carries on."""
 
     event: RequestEvent
     proposal: tuple[tuple[str, ShownValue], ...] = ()
+    sent_back_to: int | None = None
+    sent_back_from: int | None = None
 
 
 def conversation(change_request: ChangeRequest) -> list[ConversationEntry]:
-    return [
-        ConversationEntry(
-            event=event,
-            proposal=tuple(
-                (FIELD_LABELS.get(name, name), shown_value(name, change["value"]))
-                for name, change in (event.proposal or {}).get("changes", {}).items()
-            ),
+    entries = []
+    for event in queries.request_events(change_request):
+        proposal = event.proposal or {}
+        entries.append(
+            ConversationEntry(
+                event=event,
+                proposal=tuple(
+                    (FIELD_LABELS.get(name, name), shown_value(name, change["value"]))
+                    for name, change in proposal.get("changes", {}).items()
+                ),
+                sent_back_to=proposal.get("follow_up"),
+                sent_back_from=proposal.get("sent_back_from"),
+            )
         )
-        for event in queries.request_events(change_request)
-    ]
+    return entries
 
 
 def _load(pk: int) -> ChangeRequest:
@@ -317,6 +327,7 @@ def _render_detail(
             for name in FIELDS
             if name not in proposed
         ]
+    entries = conversation(change_request)
     return render(
         request,
         "review/detail.html",
@@ -330,7 +341,12 @@ def _render_detail(
             "folded_sections": folded,
             "unproposed_fields": unproposed,
             "folded_count": len(folded) + len(unproposed),
-            "conversation": conversation(change_request),
+            "conversation": entries,
+            # The requests this one came from or handed fields on to.
+            "sent_back_from": next(
+                (e.sent_back_from for e in entries if e.sent_back_from), None
+            ),
+            "sent_back_to": [e.sent_back_to for e in entries if e.sent_back_to],
             # Whoever may read a request may comment on it.
             "comment_form": comment_form or CommentForm(),
             "claim": claim_state(request.user, change_request),
@@ -416,15 +432,28 @@ def decide(request, pk: int):
 
 def _decide(reviewer, change_request, action: str, form: ReviewForm, comment: str):
     if action == "approve":
+        decisions = form.decisions()
         version = workflow.approve(
-            change_request, reviewer=reviewer, decisions=form.decisions(), note=comment
+            change_request, reviewer=reviewer, decisions=decisions, note=comment
         )
-        return f"Published as version {version.number}." if version else "Rejected."
+        return _approval_message(version, decisions)
     if action == "reject":
         workflow.reject(change_request, reviewer=reviewer, reason=comment)
     else:
         workflow.request_changes(change_request, reviewer=reviewer, comment=comment)
     return ACTIONS[action]
+
+
+def _approval_message(version, decisions: dict[str, workflow.FieldDecision]) -> str:
+    """What the reviewer is told once `workflow.approve` has decided."""
+    sent_back = sum(decision.send_back for decision in decisions.values())
+    if version is None:
+        return "Sent back to the author." if sent_back else "Rejected."
+    message = f"Published as version {version.number}."
+    if sent_back:
+        fields = "field" if sent_back == 1 else "fields"
+        message += f" {sent_back} {fields} sent back to the author in a new request."
+    return message
 
 
 @require_POST

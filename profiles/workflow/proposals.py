@@ -67,6 +67,15 @@ class FieldDecision:
         return ProposedChange.Decision.REJECTED
 
 
+#: What a field rejected or sent back without a reason is told.
+REASON_NEEDED = {
+    ProposedChange.Decision.REJECTED: "Give a reason for rejecting this change.",
+    ProposedChange.Decision.SENT_BACK: (
+        "Say what the author should change before sending it back."
+    ),
+}
+
+
 def check_values(values: dict[str, Any]) -> None:
     """Raises `ValidationError` keyed by field when values cannot be published:
     they must fit `profiles.limits`, a profile needs a name, leaders need

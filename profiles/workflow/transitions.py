@@ -27,6 +27,7 @@ from profiles.models import (
 from profiles.serializers import FIELD_LABELS, FIELDS, json_values, profile_values
 from profiles.workflow import events, notifications, permissions
 from profiles.workflow.proposals import (
+    REASON_NEEDED,
     FieldDecision,
     Proposal,
     changed_proposals,
@@ -450,13 +451,6 @@ def approve(
     if sent_back:
         _send_back(change_request, sent_back, reviewer=reviewer, version=version)
     return version
-
-
-#: What a field refused or sent back without a reason is told.
-REASON_NEEDED = {
-    Decision.REJECTED: "Give a reason for rejecting this change.",
-    Decision.SENT_BACK: "Say what the author should change before sending it back.",
-}
 
 
 def _decide_fields(

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from profiles import workflow
+from profiles.models import ChangeRequest
 from tests.factories import SourceFactory, editor_user, publish_profile, reviewer_user
 
 pytestmark = [
@@ -56,9 +57,9 @@ def test_editor_proposes_reviewer_approves_reader_sees_it(live_server, page):
     )
     page.get_by_role("button", name="Claim: I’m on it").click()
     expect(page.get_by_text("You are on this request")).to_be_visible()
-    page.get_by_role("group", name="Accept or reject the change to Size").get_by_label(
-        "Accept"
-    ).check()
+    page.get_by_role(
+        "group", name="Accept, reject or send back the change to Size"
+    ).get_by_label("Accept").check()
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_text("Published as version 2.")).to_be_visible()
     sign_out(page, "rev")
@@ -100,13 +101,13 @@ def test_a_second_reviewer_sees_the_claim_and_takes_it_over(live_server, page):
     expect(page.locator("#undecided-count")).to_have_text(
         "2 of 2 fields still undecided: Size, Weapons."
     )
-    page.get_by_role("group", name="Accept or reject the change to Size").get_by_label(
-        "Accept"
-    ).check()
+    page.get_by_role(
+        "group", name="Accept, reject or send back the change to Size"
+    ).get_by_label("Accept").check()
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_text("1 field is still undecided: Weapons.")).to_be_visible()
     page.get_by_role(
-        "group", name="Accept or reject the change to Weapons"
+        "group", name="Accept, reject or send back the change to Weapons"
     ).get_by_label("Reject").check()
     page.get_by_role("textbox", name="Reason for your decision on Weapons").fill(
         "Unsourced."
@@ -149,3 +150,74 @@ def test_workflow_pages_have_no_axe_violations(
 
     assert page.title()
     assert axe_violations() == []
+
+
+def test_a_reviewer_sends_a_field_back_and_the_author_finds_the_new_request(
+    live_server, page
+):
+    profile = publish_profile("Example Brigade")
+    change_request = workflow.submit_change_request(
+        profile=profile,
+        author=editor_user(username="ed"),
+        summary="Size and weapons",
+        proposals={
+            "size": workflow.Proposal(["About 900"], [SourceFactory()]),
+            "weapons": workflow.Proposal(["Rifles"], [SourceFactory()]),
+        },
+    )
+    reviewer_user(username="rev")
+
+    sign_in(page, live_server, "rev")
+    page.goto(f"{live_server.url}/review/{change_request.pk}/")
+    count = page.locator("#undecided-count")
+    expect(count).to_have_text("2 of 2 fields still undecided: Size, Weapons.")
+    page.get_by_role(
+        "group", name="Accept, reject or send back the change to Size"
+    ).get_by_label("Accept").check()
+    expect(count).to_have_text("1 of 2 fields still undecided: Weapons.")
+    # By keyboard: the arrow keys move along the choices of one field.
+    weapons = page.get_by_role(
+        "group", name="Accept, reject or send back the change to Weapons"
+    )
+    weapons.get_by_label("Accept").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(weapons.get_by_label("Send back")).to_be_checked()
+    expect(count).to_have_text("Every field has a decision.")
+    page.get_by_role("textbox", name="Reason for your decision on Weapons").fill(
+        "Which rifles? Name them."
+    )
+    page.get_by_role("button", name="Approve").click()
+    expect(
+        page.get_by_text(
+            "Published as version 2. 1 field sent back to the author in a new request."
+        )
+    ).to_be_visible()
+    expect(page.locator("#change-weapons .field-outcome")).to_have_text(
+        "Decision: Sent back. Reason: Which rifles? Name them."
+    )
+    expect(page.locator(".event-sent_back")).to_contain_text("Fields sent back")
+    sign_out(page, "rev")
+
+    sign_in(page, live_server, "ed")
+    page.goto(f"{live_server.url}/inbox/")
+    page.get_by_role(
+        "button", name=re.compile("rev asked for changes to your change")
+    ).click()
+    follow_up = ChangeRequest.objects.exclude(pk=change_request.pk).get(
+        profile=profile, author__username="ed"
+    )
+    expect(page).to_have_url(f"{live_server.url}/review/{follow_up.pk}/")
+    expect(page.locator("dd.status")).to_have_text("Changes requested")
+    expect(page.locator(".request-facts")).to_contain_text("Based on Version 2")
+    expect(page.locator("#change-weapons .field-outcome")).to_have_text(
+        "Decision: Sent back. Reason: Which rifles? Name them."
+    )
+    page.locator(".request-facts").get_by_role(
+        "link", name=f"Change request {change_request.pk}"
+    ).click()
+    expect(page.locator("dd.status")).to_have_text("Approved")
+    page.locator(".event-sent_back").get_by_role(
+        "link", name=f"change request {follow_up.pk}"
+    ).click()
+    expect(page.get_by_role("link", name="Edit this request")).to_be_visible()

@@ -7,12 +7,17 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from profiles import workflow
-from profiles.models import Profile
+from profiles.models import ChangeRequest, Profile
 from sources.models import Source
 from tests.browser.pages import READER_PAGES
 from tests.browser.test_editorial_flow import sign_in
 from tests.conftest import SEED
-from tests.factories import SourceFactory, editor_user, reviewer_user
+from tests.factories import (
+    SourceFactory,
+    editor_user,
+    publish_profile,
+    reviewer_user,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -151,9 +156,9 @@ def test_a_conflicts_controls_do_not_overlap_on_a_phone(live_server, browser, si
     expect(fieldset.get_by_label("Use the edited value below")).to_be_checked()
     context.close()
 
-    # three choices of value, accept and reject (each a radio and its label),
-    # the edited value with its label, the reason's label
-    assert measured["count"] == 13
+    # three choices of value; accept, reject and send back (each a radio and
+    # its label); the edited value with its label; the reason's label
+    assert measured["count"] == 15
     assert measured["overlaps"] == []
     assert measured["page"] <= measured["screen"]
     assert len(boxes) == 3
@@ -183,3 +188,46 @@ def test_a_conflicts_three_values_sit_side_by_side_on_a_desk(
     assert len({box["y"] for box in boxes}) == 1
     assert boxes[0]["x"] + boxes[0]["width"] <= boxes[1]["x"]
     assert boxes[1]["x"] + boxes[1]["width"] <= boxes[2]["x"]
+
+
+def test_a_request_with_fields_sent_back_and_its_follow_up_fit_a_phone(
+    live_server, browser
+):
+    profile = publish_profile("Example Brigade")
+    change_request = workflow.submit_change_request(
+        profile=profile,
+        author=editor_user(username="ed"),
+        summary="Size and weapons",
+        proposals={
+            "size": workflow.Proposal(["About 900"], [SourceFactory()]),
+            "weapons": workflow.Proposal(["Rifles"], [SourceFactory()]),
+        },
+    )
+    workflow.approve(
+        change_request,
+        reviewer=reviewer_user(username="rev"),
+        decisions={
+            "weapons": workflow.FieldDecision(
+                False, "Which rifles? Name them, with a source.", send_back=True
+            )
+        },
+    )
+    follow_up = ChangeRequest.objects.get(status="changes_requested")
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    sign_in(page, live_server, "ed")
+
+    measured = {
+        pk: measure(page, f"{live_server.url}/review/{pk}/")
+        for pk in (change_request.pk, follow_up.pk)
+    }
+    context.close()
+
+    assert {pk: m["page"] <= m["screen"] for pk, m in measured.items()} == {
+        change_request.pk: True,
+        follow_up.pk: True,
+    }
+    assert {pk: m["small"] for pk, m in measured.items()} == {
+        change_request.pk: [],
+        follow_up.pk: [],
+    }

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from profiles import workflow
 from profiles.models import ChangeRequest, ProposedChange
+from profiles.review_forms import ReviewForm
 from profiles.sections import FIELDS
 from sources.models import Source
 from tests.factories import (
@@ -433,7 +434,7 @@ def test_request_page_shows_the_word_diff_and_sources(
         f'<a href="{source.url}" rel="nofollow noopener noreferrer">'
         "<cite>Fighters counted</cite></a>, <i>Monitor</i>, May 2021"
     ) in size
-    assert "Accept or reject the change to Size" in size
+    assert "Accept, reject or send back the change to Size" in size
     assert 'name="size-decision" value="accept"' in size
     assert '<h1 dir="auto">New estimate</h1>' in html
     assert "Pending review" in html
@@ -740,9 +741,25 @@ def test_the_review_form_starts_with_nothing_chosen(client, editor, reviewer, pr
 
     html = html_of(client.get(detail_url(change_request)))
 
-    radios = re.findall(r'<input type="radio" name="[a-z_]+-decision"[^>]*>', html)
-    assert len(radios) == 4
-    assert not [radio for radio in radios if "checked" in radio]
+    radios = re.findall(r'<input type="radio" name="([a-z_]+)-decision"[^>]*>', html)
+    choices = re.findall(
+        r'<input type="radio" name="[a-z_]+-decision" value="(\w+)"[^>]*> '
+        r"<span>([^<]+)</span>",
+        html,
+    )
+    assert radios == ["size"] * 3 + ["weapons"] * 3
+    assert (
+        choices
+        == [
+            ("accept", "Accept"),
+            ("reject", "Reject"),
+            ("send_back", "Send back"),
+        ]
+        * 2
+    )
+    assert "checked" not in "".join(
+        re.findall(r'<input type="radio" name="[a-z_]+-decision"[^>]*>', html)
+    )
     assert undecided_count(html) == "2 of 2 fields still undecided: Size, Weapons."
 
 
@@ -760,11 +777,13 @@ def test_approving_with_an_undecided_field_is_refused(
     html = html_of(response)
     assert (
         "<li>1 field is still undecided: Weapons. "
-        "Accept or reject each before approving.</li>"
+        "Accept, reject or send back each before approving.</li>"
     ) in html
-    assert "Weapons: Accept or reject this change." in text_of(html)
-    assert "<li>Accept or reject this change.</li>" in section_html(html, "weapons")
-    assert "Accept or reject this change." not in section_html(html, "size")
+    assert "Weapons: Accept, reject or send back this change." in text_of(html)
+    assert "<li>Accept, reject or send back this change.</li>" in section_html(
+        html, "weapons"
+    )
+    assert "Accept, reject or send back this change." not in section_html(html, "size")
     assert 'value="accept" id="id_size-decision_0" checked' in html
     assert undecided_count(html) == "1 of 2 fields still undecided: Weapons."
     profile.refresh_from_db()
@@ -1009,6 +1028,189 @@ def test_a_decided_request_shows_its_decision_and_no_form(
     assert "Status Approved" in facts
     assert "Reviewer’s note Size only." in facts
     assert "Published as Version 2" in facts
+
+
+# Sending fields back ------------------------------------------------------------
+
+
+def facts_of(html: str) -> str:
+    return text_of(re.search(r'<dl class="request-facts">(.*?)</dl>', html, re.S)[1])
+
+
+def event_html(html: str, kind: str) -> str:
+    match = re.search(
+        rf'<li class="request-event event-{kind}"[^>]*>(.*?)</li>', html, re.S
+    )
+    assert match, f"no {kind} event"
+    return match[1]
+
+
+def test_review_form_offers_three_choices_and_counts_the_undecided(editor, profile):
+    change_request = propose(profile, editor, size=["Bigger"], weapons=["Rifles"])
+    changes = list(change_request.changes.all())
+
+    fresh = ReviewForm(changes=changes)
+    posted = ReviewForm(
+        {"size-decision": "send_back", "weapons-decision": "maybe"},
+        changes=changes,
+        action="approve",
+    )
+
+    assert fresh.fields["size-decision"].choices == [
+        ("accept", "Accept"),
+        ("reject", "Reject"),
+        ("send_back", "Send back"),
+    ]
+    assert fresh.fields["size-decision"].label == (
+        "Accept, reject or send back the change to Size"
+    )
+    assert fresh.undecided() == ["Size", "Weapons"]
+    assert posted.undecided() == ["Weapons"]
+    assert not posted.is_valid()
+    assert posted.errors == {
+        "__all__": [
+            "1 field is still undecided: Weapons. "
+            "Accept, reject or send back each before approving."
+        ],
+        "size-reason": ["Say what the author should change before sending it back."],
+        "weapons-decision": [
+            "Select a valid choice. maybe is not one of the available choices.",
+            "Accept, reject or send back this change.",
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("choice", "message"),
+    [
+        ("reject", "Give a reason for rejecting this change."),
+        ("send_back", "Say what the author should change before sending it back."),
+    ],
+)
+def test_review_form_needs_a_reason_to_reject_or_send_back_a_field(
+    editor, profile, choice, message
+):
+    change_request = propose(profile, editor, size=["Bigger"])
+    changes = list(change_request.changes.all())
+    data = {"size-decision": choice, "size-reason": "  "}
+
+    approving = ReviewForm(data, changes=changes, action="approve")
+    rejecting = ReviewForm(data, changes=changes, action="reject")
+    with_reason = ReviewForm(
+        {**data, "size-reason": "Which year?"}, changes=changes, action="approve"
+    )
+
+    assert approving.errors == {"size-reason": [message]}
+    assert rejecting.is_valid()  # the request's comment says why, not the field
+    assert with_reason.is_valid()
+    assert with_reason.decisions() == {
+        "size": workflow.FieldDecision(
+            False, "Which year?", send_back=choice == "send_back"
+        )
+    }
+
+
+def test_a_reviewer_accepts_one_field_and_sends_another_back(
+    client, editor, reviewer, profile
+):
+    change_request = propose(
+        profile, editor, "Size and weapons", size=["Bigger"], weapons=["Rifles"]
+    )
+    client.force_login(reviewer)
+
+    response = decide(
+        client,
+        change_request,
+        **{"weapons-decision": "send_back", "weapons-reason": "Which rifles?"},
+    )
+
+    follow_up = ChangeRequest.objects.get(status="changes_requested")
+    assert response.status_code == 302
+    assert response["Location"] == detail_url(change_request)
+    html = html_of(client.get(response["Location"]))
+    assert "Published as version 2. 1 field sent back to the author in a new " in html
+    assert f"Fields sent back Change request {follow_up.pk}: waiting for" in (
+        facts_of(html)
+    )
+    assert text_of(section_html(html, "weapons")).endswith(
+        "Decision: Sent back. Reason: Which rifles?"
+    )
+    sent_back = event_html(html, "sent_back")
+    assert text_of(sent_back).startswith("reviewer · Fields sent back ·")
+    assert (
+        f'<p class="event-link">Continued in <a href="{detail_url(follow_up)}">'
+        f"change request {follow_up.pk}</a>.</p>"
+    ) in sent_back
+    assert "<summary>What was sent back</summary>" in sent_back
+
+    client.force_login(editor)
+    html = html_of(client.get(detail_url(follow_up)))
+    facts = facts_of(html)
+    assert "Status Changes requested" in facts
+    assert "Based on Version 2" in facts
+    assert f"Sent back from Change request {change_request.pk}: the fields" in facts
+    assert "Reviewer’s note Weapons (sent back): Which rifles?" in facts
+    assert (
+        f'Carries on the fields sent back from <a href="{detail_url(change_request)}">'
+        f"change request {change_request.pk}</a>."
+    ) in event_html(html, "submitted")
+    assert text_of(section_html(html, "weapons")).endswith(
+        "Decision: Sent back. Reason: Which rifles?"
+    )
+    assert reverse("review:edit", args=[follow_up.pk]) in html
+    mine = html_of(client.get(reverse("review:mine")))
+    assert set(request_links(mine)) == {change_request.pk, follow_up.pk}
+
+
+def test_sending_every_field_back_returns_the_request_to_its_author(
+    client, editor, reviewer, profile
+):
+    change_request = propose(profile, editor, size=["Bigger"], weapons=["Rifles"])
+    client.force_login(reviewer)
+
+    response = decide(
+        client,
+        change_request,
+        comment="Nearly.",
+        **{
+            "size-decision": "send_back",
+            "size-reason": "Which year?",
+            "weapons-decision": "reject",
+            "weapons-reason": "Rumour.",
+        },
+    )
+
+    page = client.get(response["Location"])
+    assert page_messages(page) == ["Sent back to the author."]
+    change_request.refresh_from_db()
+    assert change_request.status == "changes_requested"
+    assert (
+        '<dd class="decision-note" dir="auto">Nearly.<br><br>Size (sent back): '
+        "Which year?<br>Weapons (rejected): Rumour.</dd>"
+    ) in html_of(page)
+    assert ChangeRequest.objects.filter(status="changes_requested").count() == 1
+    profile.refresh_from_db()
+    assert profile.version == 1
+
+
+def test_sending_a_field_back_without_reason_publishes_nothing(
+    client, editor, reviewer, profile
+):
+    change_request = propose(profile, editor, size=["Bigger"], weapons=["Rifles"])
+    client.force_login(reviewer)
+
+    response = decide(client, change_request, **{"weapons-decision": "send_back"})
+
+    html = html_of(response)
+    assert (
+        '<ul class="errorlist" id="id_weapons-reason_error"><li>Say what the author '
+        "should change before sending it back.</li></ul>"
+    ) in section_html(html, "weapons")
+    assert 'value="send_back" id="id_weapons-decision_2" checked' in html
+    assert undecided_count(html) == "Every field has a decision."
+    profile.refresh_from_db()
+    assert profile.version == 1
+    assert ChangeRequest.objects.filter(status="changes_requested").count() == 0
 
 
 # Conflicts ----------------------------------------------------------------------
