@@ -21,7 +21,8 @@ def profile_page_context(
 ) -> dict:
     """What the profile template shows, for the published profile or any of
     its versions: each section with its content and, for the published one,
-    the notes behind its current value."""
+    the notes behind its current value (`provenance` as
+    `queries.field_provenance` reads it)."""
     return {
         "profile": profile,
         "leaders": leaders,
@@ -59,8 +60,8 @@ def _section_blocks(
     blocks = []
     for section in SECTIONS:
         change = provenance.get(section.field)
-        sources = change.sources.all() if change else []
-        numbers = {note_numbers[s.pk] for s in sources if s.pk in note_numbers}
+        source_ids = change.source_ids if change else []
+        numbers = {note_numbers[pk] for pk in source_ids if pk in note_numbers}
         block = {"section": section, "change": change, "notes": sorted(numbers)}
         if section.kind == SectionKind.LEADERS:
             block["leaders"] = leaders

@@ -18,7 +18,7 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from profiles.document import FOOTNOTE_MARK_RE, footnote_numbers
-from sources.citations import parse_note
+from sources.citations import SourceEntry, parse_note
 from sources.templatetags.citation_style import citation_html
 from sources.weblinks import is_web_url
 
@@ -91,15 +91,45 @@ def _seen(context) -> set[int]:
 @register.simple_tag(takes_context=True)
 def marked(context, text: str) -> SafeString:
     """One line of profile text with its footnote marks linked to the notes."""
-    return _clean(_html(text, _seen(context)))
+    return _remembered(_line_html, text, _seen(context))
 
 
 @register.simple_tag(takes_context=True)
 def prose(context, text: str) -> SafeString:
     """Prose paragraphs (blank-line separated), each in its own direction."""
-    seen = _seen(context)
+    return _remembered(_prose_html, text, _seen(context))
+
+
+def _line_html(text: str, seen: set[int]) -> SafeString:
+    return _clean(_html(text, seen))
+
+
+def _prose_html(text: str, seen: set[int]) -> SafeString:
     paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
     return _clean("".join(f'<p dir="auto">{_html(p, seen)}</p>' for p in paragraphs))
+
+
+def _remembered(render, text: str, seen: set[int]) -> SafeString:
+    """`render(text, seen)`, remembered per process by the text and which of
+    its notes already had a mark on the page (the first mark of a note gets
+    the anchor its back link points to). Side effect: adds the notes it marks
+    to `seen`, as `render` does. A profile's 200 leaders and their roles
+    were sanitised one by one on every view."""
+    if len(text) > _REMEMBERED_CHARS:
+        return render(text, seen)
+    before = frozenset(n for n in footnote_numbers(text) if n in seen)
+    html, marked = _remembered_render(render, text, before)
+    seen.update(marked)
+    return html
+
+
+@lru_cache(maxsize=8_192)
+def _remembered_render(
+    render, text: str, seen_before: frozenset[int]
+) -> tuple[SafeString, frozenset[int]]:
+    seen = set(seen_before)
+    html = render(text, seen)
+    return html, frozenset(seen - seen_before)
 
 
 @register.filter
@@ -116,18 +146,87 @@ def note_citation_html(citation) -> SafeString:
     Reads `citation.cited_sources()`: prefetch `citation_sources__source` to
     keep a page of notes to one query.
     """
-    sources = citation.cited_sources()
-    if not sources:
-        return note_html(citation.text)
-    citations = format_html_join("; ", "{}", ((citation_html(s),) for s in sources))
-    commentary = _commentary_html(citation.text)
+    return _note_html(citation.text, _works(citation))
+
+
+@register.simple_tag
+def note_items(citations, referenced) -> SafeString:
+    """The notes' list items, each with a link back to its first mark when
+    `referenced` (the numbers some mark points to) holds its number. Each
+    item is remembered per process by what it shows: a profile's 500 notes
+    took most of its page's time, through the template, on every view."""
+    return mark_safe(  # each item is built from escaped parts
+        "".join(
+            _note_item(c.number, c.text, _works(c), c.number in referenced)
+            for c in citations
+        )
+    )
+
+
+@register.simple_tag
+def source_marks(numbers) -> SafeString:
+    """A mark linking to each note in `numbers` (whole numbers), each
+    preceded by a space: a section may cite hundreds of notes."""
+    return mark_safe(  # whole numbers only
+        "".join(
+            f' <sup class="fn"><a href="#note-{n:d}" '
+            f'aria-label="Source: note {n:d}">{n:d}</a></sup>'
+            for n in numbers
+        )
+    )
+
+
+#: What a note's HTML shows of a work it cites, in `SourceEntry`'s order.
+_WORK_FIELDS = ("authors", "title", "publication", "date", "url", "language")
+#: Texts longer than this are rendered on every view rather than remembered.
+_REMEMBERED_CHARS = 2_000
+
+
+def _works(citation) -> tuple[SourceEntry, ...]:
+    """The works a note cites, as values (a `Source` row is not one)."""
+    return tuple(
+        SourceEntry(**{field: getattr(source, field) for field in _WORK_FIELDS})
+        for source in citation.cited_sources()
+    )
+
+
+def _note_item(
+    number: int, text: str, works: tuple[SourceEntry, ...], backref: bool
+) -> str:
+    if len(text) > _REMEMBERED_CHARS:
+        return _remembered_note_item.__wrapped__(number, text, works, backref)
+    return _remembered_note_item(number, text, works, backref)
+
+
+@lru_cache(maxsize=8_192)
+def _remembered_note_item(
+    number: int, text: str, works: tuple[SourceEntry, ...], backref: bool
+) -> str:
+    back = (
+        format_html(
+            ' <a class="backref" href="#ref-{0}" '
+            'aria-label="Back to the text of note {0}">↩</a>',
+            number,
+        )
+        if backref
+        else ""
+    )
+    return format_html(
+        '<li id="note-{0}" value="{0}"><span dir="auto">{1}</span>{2}</li>\n',
+        number,
+        _note_html(text, works),
+        back,
+    )
+
+
+def _note_html(text: str, works: tuple[SourceEntry, ...]) -> SafeString:
+    if not works:
+        return note_html(text)
+    citations = format_html_join("; ", "{}", ((citation_html(w),) for w in works))
+    commentary = _commentary_html(text)
     if not commentary:
         return citations
     return format_html("{} {}", commentary, citations)
-
-
-#: Notes longer than this are parsed on every view rather than remembered.
-_REMEMBERED_NOTE_CHARS = 2_000
 
 
 @lru_cache(maxsize=8_192)
@@ -140,7 +239,7 @@ def _commentary_html(text: str) -> SafeString:
     """The HTML of what a note says besides its sources, remembered per
     process by the note's text: parsing every note of a 500-note profile
     again took most of the time of its page."""
-    if len(text) > _REMEMBERED_NOTE_CHARS:
+    if len(text) > _REMEMBERED_CHARS:
         return _remembered_commentary_html.__wrapped__(text)
     return _remembered_commentary_html(text)
 

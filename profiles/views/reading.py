@@ -122,14 +122,14 @@ def _article(slug: str) -> dict[str, str]:
     reader's tools, with the name and English name the page's layout shows.
     Raises Http404 when it is not published (any more)."""
     try:
-        profile = queries.published_profile(slug)
+        profile, citations = queries.published_profile_page(slug)
     except Profile.DoesNotExist as error:
         raise Http404("No published profile with this address.") from error
-    leaders, citations = list(profile.leaders.all()), list(profile.citations.all())
+    leaders = list(profile.leaders.all())
     note_numbers: dict[int, int] = {}
     for citation in citations:
-        for link in citation.citation_sources.all():
-            note_numbers.setdefault(link.source_id, citation.number)
+        for source_id in citation.source_ids:
+            note_numbers.setdefault(source_id, citation.number)
     context = profile_page_context(
         profile,
         leaders=leaders,
