@@ -25,6 +25,7 @@ from profiles.models import (
     Leader,
     Notification,
     Profile,
+    ProfileComment,
     ProposedChange,
     RequestEvent,
     Version,
@@ -373,6 +374,20 @@ class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ["recipient"]
     list_filter = ["kind", "created_at"]
     search_fields = ["message", "recipient__username"]
+
+
+@admin.register(ProfileComment)
+class ProfileCommentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Talk-page comments, read-only: like request events they are only ever
+    added (on the talk page, through the workflow), never edited or deleted
+    here."""
+
+    list_display = ["profile", "author", "created_at", "text"]
+    list_select_related = ["profile", "author"]
+    list_filter = ["created_at"]
+    search_fields = ["text", "author__username", "profile__name"]
+    date_hierarchy = "created_at"
+    actions = None
 
 
 admin.site.unregister(Tag)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from taggit.models import Tag
 
 from profiles import workflow
-from profiles.models import ChangeRequest, Citation, Leader, Profile
+from profiles.models import ChangeRequest, Citation, Leader, Profile, ProfileComment
 from sources.models import Source
 from tests import walk
 from tests.factories import (
@@ -226,6 +226,7 @@ def test_no_admin_page_changes_what_readers_see(client, admin_user):
         ),
         reviewer=reviewer_user(),
     )
+    comment = workflow.comment_on_profile(profile, by=editor_user(), text="Sources?")
     before = public_pages(client)
     client.force_login(admin_user)
 
@@ -244,8 +245,10 @@ def test_no_admin_page_changes_what_readers_see(client, admin_user):
             },
         )
 
-    # the walk reached the revert forms of history entries
+    # the walk reached the revert forms of history entries, and talk comments
     assert any(re.search(r"/history/\d+/$", url) for url in posted)
+    assert reverse("admin:profiles_profilecomment_change", args=[comment.pk]) in posted
+    assert list(ProfileComment.objects.values_list("text", flat=True)) == ["Sources?"]
     assert public_pages(client) == before
     assert Profile.objects.get().version == 2
     assert not ChangeRequest.objects.filter(status="approved", reviewer=admin_user)
@@ -304,3 +307,35 @@ def test_sources_and_tags_are_read_only_in_the_admin(client, admin_user):
     source.refresh_from_db()
     assert source.title == "As cited"
     assert client.get(reverse("admin:taggit_tag_add")).status_code == 403
+
+
+def test_talk_comments_are_read_only_in_the_admin(client, admin_user, profile):
+    comment = workflow.comment_on_profile(
+        profile, by=editor_user(username="ed"), text="Which year? @reviewer"
+    )
+    name = "admin:profiles_profilecomment"
+    change_url = reverse(f"{name}_change", args=[comment.pk])
+    client.force_login(admin_user)
+
+    listed = client.get(reverse(f"{name}_changelist"))
+    shown = client.get(change_url)
+    searched = client.get(reverse(f"{name}_changelist"), {"q": "which year"})
+
+    assert listed.status_code == shown.status_code == 200
+    assert "Which year? @reviewer" in listed.content.decode()
+    assert searched.context["cl"].result_count == 1
+    assert '<div class="readonly">Which year? @reviewer</div>' in (
+        shown.content.decode()
+    )
+    assert 'name="_save"' not in shown.content.decode()
+    assert client.post(change_url, {"text": "Rewritten"}).status_code == 403
+    assert (
+        client.post(
+            reverse(f"{name}_delete", args=[comment.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert client.get(reverse(f"{name}_add")).status_code == 403
+    assert list(ProfileComment.objects.values_list("author__username", "text")) == [
+        ("ed", "Which year? @reviewer")
+    ]
