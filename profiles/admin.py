@@ -28,6 +28,7 @@ from profiles.models import (
     ProfileComment,
     ProposedChange,
     RequestEvent,
+    Suppression,
     Version,
     split_lines,
 )
@@ -364,6 +365,20 @@ class RequestEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ["change_request", "actor"]
     list_filter = ["kind", "at"]
     search_fields = ["text", "actor__username", "change_request__summary"]
+    date_hierarchy = "at"
+    actions = None
+
+
+@admin.register(Suppression)
+class SuppressionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """The audit log of suppressions, read-only, for staff: who hid which
+    field of which version, when and why. Values are hidden through the
+    version's page (`profiles:hide`), never here."""
+
+    list_display = ["profile", "version", "field", "by", "at", "reason"]
+    list_select_related = ["profile", "version", "by"]
+    list_filter = ["field", "at"]
+    search_fields = ["profile__name", "reason", "by__username"]
     date_hierarchy = "at"
     actions = None
 

@@ -4,6 +4,9 @@ The API and the `export_profiles` command share these."""
 import json
 import re
 
+from django.utils import timezone
+
+from profiles import redaction
 from profiles.document import FOOTNOTE_MARK_RE, footnote_numbers, render
 from profiles.models import Profile
 from profiles.sections import SECTIONS, SectionKind
@@ -12,8 +15,19 @@ from sources.weblinks import is_web_url
 
 
 def as_data(profile: Profile) -> dict:
+    """The profile's JSON as the public may read it: each value a
+    suppression hides is replaced by its notice, and `hidden` names those
+    fields with the date each was hidden."""
     logo_url = profile.logo_image.url if profile.logo_image else None
-    return profile_to_dict(profile, logo_url=logo_url)
+    data = profile_to_dict(profile, logo_url=logo_url)
+    hidden = redaction.hidden_in(profile)
+    found = hidden.fields(data)
+    if found:
+        data = hidden.values(data)
+    data["hidden"] = {
+        field: timezone.localdate(at).isoformat() for field, at in found.items()
+    }
+    return data
 
 
 def as_text(profile: Profile) -> str:

@@ -13,11 +13,12 @@ it is suppressed.
 """
 
 import copy
+import dataclasses
 import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -25,7 +26,14 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from profiles.models import Citation, Leader, Profile, Suppression, split_lines
+from profiles.models import (
+    Citation,
+    Leader,
+    Profile,
+    Suppression,
+    Version,
+    split_lines,
+)
 from profiles.sections import FIELDS
 from profiles.serializers import LIST_FIELDS, TEXT_FIELDS, model_value
 
@@ -97,9 +105,16 @@ def placeholder(field: str, value: Any, at: datetime) -> Any:
 @dataclass(frozen=True)
 class Hidden:
     """The suppressed values of one profile: field -> {value key: when it
-    was first hidden}."""
+    was first hidden}; and, when asked for (`hidden_in(with_versions=True)`),
+    (field, version number) -> when, for each version whose snapshot has a
+    hidden value: a change's proposal may differ from what its version
+    published (publishing adds notes for new sources), and what that version
+    hides, its proposal hides too."""
 
     keys: Mapping[str, Mapping[str, datetime]]
+    versions: Mapping[tuple[str, int], datetime] = dataclasses.field(
+        default_factory=dict
+    )
 
     def __bool__(self) -> bool:
         return bool(self.keys)
@@ -111,9 +126,10 @@ class Hidden:
             return None
         return keys.get(value_key(field, value))
 
-    def value(self, field: str, value: Any) -> Any:
-        """`value`, or its placeholder when it is hidden."""
-        at = self.when(field, value)
+    def value(self, field: str, value: Any, version: int | None = None) -> Any:
+        """`value`, or its placeholder when it is hidden, or when it is what
+        version `version` published and that version's value is hidden."""
+        at = self.when(field, value) or self.versions.get((field, version))
         return value if at is None else placeholder(field, value, at)
 
     def fields(self, values: Mapping[str, Any]) -> dict[str, datetime]:
@@ -173,16 +189,26 @@ def _hidden(rows: Iterable[tuple[str, str, datetime]]) -> Hidden:
     return Hidden(dict(keys))
 
 
-def hidden_in(profile: Profile | int | None) -> Hidden:
-    """The suppressed values of a profile: one indexed query."""
+def hidden_in(profile: Profile | int | None, *, with_versions: bool = False) -> Hidden:
+    """The suppressed values of a profile: one indexed query; and with
+    `with_versions`, the versions that carry them (reading the snapshots,
+    only of a profile with suppressions)."""
     if profile is None:
         return NOTHING
     pk = profile if isinstance(profile, int) else profile.pk
-    return _hidden(
+    hidden = _hidden(
         Suppression.objects.filter(profile_id=pk)
         .order_by("at", "pk")
         .values_list("field", "value_key", "at")
     )
+    if not (hidden and with_versions):
+        return hidden
+    versions = {}
+    snapshots = Version.objects.filter(profile_id=pk).values_list("number", "snapshot")
+    for number, snapshot in snapshots.iterator():
+        for name, at in hidden.fields(snapshot).items():
+            versions[name, number] = at
+    return replace(hidden, versions=versions)
 
 
 def hidden_by_profile(profile_pks: Iterable[int] | None = None) -> dict[int, Hidden]:
@@ -211,15 +237,13 @@ def can_be_recorded() -> bool:
 def hidden_versions(profile: Profile) -> dict[int, list[str]]:
     """Version number -> the fields of its snapshot that are hidden, for
     every version of `profile` carrying a suppressed value."""
-    hidden = hidden_in(profile)
-    if not hidden:
-        return {}
-    found = {}
-    for number, snapshot in profile.versions.values_list("number", "snapshot"):
-        fields = [f for f in FIELDS if f in hidden.fields(snapshot)]
-        if fields:
-            found[number] = fields
-    return found
+    found: dict[int, list[str]] = {}
+    for name, number in hidden_in(profile, with_versions=True).versions:
+        found.setdefault(number, []).append(name)
+    return {
+        number: sorted(names, key=FIELDS.index)
+        for number, names in sorted(found.items())
+    }
 
 
 def live_values(profile: Profile, field: str, *, leaders=None, citations=None) -> Any:

@@ -1,7 +1,14 @@
 from django.urls import path
 
 from profiles.feeds import ProfileChangesFeed
-from profiles.views import editing, history, reading, talk, watching
+from profiles.views import (
+    editing,
+    history,
+    reading,
+    suppressing,
+    talk,
+    watching,
+)
 
 app_name = "profiles"
 
@@ -12,6 +19,11 @@ urlpatterns = [
     path("<str:slug>/edit/", editing.edit_profile, name="edit"),
     path("<str:slug>/history/", reading.profile_history, name="history"),
     path("<str:slug>/versions/<int:number>/", history.version_detail, name="version"),
+    path(
+        "<str:slug>/versions/<int:number>/hide/",
+        suppressing.hide_field,
+        name="hide",
+    ),
     path("<str:slug>/compare/", history.compare, name="compare"),
     path("<str:slug>/fields/<str:field>/", history.field_history, name="field"),
     path("<str:slug>/feed/", ProfileChangesFeed(), name="feed"),

@@ -9,9 +9,12 @@ from profiles import workflow
 from profiles.models import Profile
 from tests.factories import publish_change, publish_profile, reviewer_user
 
-#: A word only the hidden value holds (searched for in every answer).
+#: A word only the hidden value holds. Search pages repeat their query, so
+#: a walk searches for `SECRET` and looks for `LEAK`, which only the hidden
+#: value can show.
 SECRET = "zqxprivateaddress"
-HIDDEN_BULLET = f"Shelled the home of {SECRET} at 12 Example Street in 2020"
+LEAK = f"{SECRET}street"
+HIDDEN_BULLET = f"Shelled the home of {SECRET} at 12 {LEAK} in 2020"
 REASON = "A private person's home address"
 
 

@@ -4,6 +4,8 @@ version. Each view loads, checks, calls `profiles.workflow`, says what
 happened and redirects; the forms only clean and validate."""
 
 from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from profiles import queries, roles, workflow
+from profiles import queries, redaction, roles, workflow
 from profiles.forms import ProfileEdit, RevertForm, blank_values
 from profiles.models import ChangeRequest, Profile, Version
 from profiles.serializers import profile_values
@@ -86,14 +88,37 @@ def new_profile(request):
     )
 
 
+def _hidden_for(user, profile: Profile | None) -> redaction.Hidden:
+    """What the edit form shows `user` as hidden: nothing for staff."""
+    if roles.sees_suppressed(user):
+        return redaction.NOTHING
+    return redaction.hidden_in(profile)
+
+
+def _restored(
+    proposals: dict[str, workflow.Proposal],
+    hidden: redaction.Hidden,
+    real: dict[str, Any],
+) -> dict[str, workflow.Proposal]:
+    """The form's proposals with what the notice of a hidden value stands
+    for put back: a hidden field left alone is not proposed as its notice."""
+    return {
+        name: replace(
+            proposal, value=hidden.restore(name, proposal.value, real.get(name))
+        )
+        for name, proposal in proposals.items()
+    }
+
+
 @login_required
 def edit_profile(request, slug: str):
     _check_can_propose(request.user)
     profile = _published_profile(slug)
+    hidden, real = _hidden_for(request.user, profile), profile_values(profile)
     edit = ProfileEdit(
         request.POST if request.method == "POST" else None,
         profile=profile,
-        values=profile_values(profile),
+        values=hidden.values(real),
         base_version=profile.version,
         bibliography=queries.sources_for_editor(request.user),
     )
@@ -106,7 +131,7 @@ def edit_profile(request, slug: str):
             profile=profile,
             author=request.user,
             summary=edit.summary,
-            proposals=edit.proposals(),
+            proposals=_restored(edit.proposals(), hidden, real),
             base_version=edit.base_version,
         ),
     )
@@ -128,13 +153,15 @@ def edit_change_request(request, pk: int):
         else None
     )
     changes = change_request.changes.all()
+    real = {
+        **(profile_values(profile) if profile else blank_values()),
+        **{change.field: change.value for change in changes},
+    }
+    hidden = _hidden_for(request.user, profile)
     edit = ProfileEdit(
         request.POST if request.method == "POST" else None,
         profile=profile,
-        values={
-            **(profile_values(profile) if profile else blank_values()),
-            **{change.field: change.value for change in changes},
-        },
+        values=hidden.values(real),
         base_version=profile.version if profile else 0,
         summary=change_request.summary,
         cited={change.field: list(change.sources.all()) for change in changes},
@@ -149,7 +176,7 @@ def edit_change_request(request, pk: int):
             change_request,
             by=request.user,
             summary=edit.summary,
-            proposals=edit.proposals(),
+            proposals=_restored(edit.proposals(), hidden, real),
             base_version=edit.base_version,
         ),
     )

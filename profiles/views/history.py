@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.dateparse import parse_datetime
 
-from profiles import diff, limits, queries
+from profiles import diff, limits, queries, redaction, roles
 from profiles.models import Citation, Leader, Profile, join_lines
 from profiles.presenting import profile_page_context
 from profiles.sections import FIELD_LABELS, FIELDS
@@ -21,11 +21,20 @@ def _published(slug: str) -> Profile:
 
 
 def version_detail(request, slug: str, number: int):
-    """The profile exactly as version `number` published it, from its snapshot."""
+    """The profile exactly as version `number` published it, from its
+    snapshot: what a suppression hides shown only to staff, under a banner
+    naming it, and in its place to everyone else."""
     current = _published(slug)
     version = get_object_or_404(current.versions, number=number)
     snapshot = version.snapshot
     values = json_values(snapshot)
+    hidden = redaction.hidden_in(current)
+    found = hidden.fields(values)
+    shows_hidden = roles.sees_suppressed(request.user)
+    if found and not shows_hidden:
+        values = hidden.values(values)
+        if "citations" in found:
+            snapshot = {**snapshot, "citations": values["citations"]}
     profile = Profile(
         slug=current.slug,
         version=version.number,
@@ -44,6 +53,10 @@ def version_detail(request, slug: str, number: int):
     context.update(
         old_version=version.number != current.version,
         current_version=current.version,
+        suppressed=[(FIELD_LABELS[field], at) for field, at in found.items()]
+        if shows_hidden
+        else [],
+        can_suppress=roles.can_suppress(request.user),
     )
     return render(request, "profiles/version.html", context)
 
@@ -90,9 +103,12 @@ def compare(request, slug: str):
     )
     if older not in snapshots or newer not in snapshots:
         raise Http404("No such version of this profile.")
+    hidden = redaction.hidden_in(profile)
     diffs = queries.with_note_sources(
         diff.diff_values(
-            json_values(snapshots[older]), json_values(snapshots[newer]), FIELDS
+            hidden.values(json_values(snapshots[older])),
+            hidden.values(json_values(snapshots[newer])),
+            FIELDS,
         )
     )
     return render(
@@ -121,11 +137,17 @@ def field_history(request, slug: str, field: str):
     end = page.end_index()
     older = [*changes[1:], *queries.field_changes(profile, field)[end : end + 1]]
     deadline = diff.shared_deadline()
+    hidden = redaction.hidden_in(profile, with_versions=True)
+
+    def shown(change):
+        version = change.change_request.published_version
+        return hidden.value(field, change.published, version)
+
     diffs = queries.with_note_sources(
         diff.diff_field(
             field,
-            older[index].published if index < len(older) else None,
-            change.published,
+            shown(older[index]) if index < len(older) else None,
+            shown(change),
             deadline=deadline,
         )
         for index, change in enumerate(changes)

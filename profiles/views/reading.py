@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.generic import ListView
 
-from profiles import exporting, queries, roles, search
+from profiles import exporting, queries, redaction, roles, search
 from profiles.models import Profile
 from profiles.network import neighbourhood, neighbourhood_svg
 from profiles.network import queries as network_queries
@@ -130,10 +130,15 @@ def _article(slug: str) -> dict[str, str]:
     for citation in citations:
         for source_id in citation.source_ids:
             note_numbers.setdefault(source_id, citation.number)
+    # What a suppression hides is shown to nobody here: the article is cached
+    # for every reader alike (staff read it on the version's page).
+    shown = redaction.redact_profile(
+        profile, redaction.hidden_in(profile), leaders=leaders, citations=citations
+    )
     context = profile_page_context(
-        profile,
-        leaders=leaders,
-        citations=citations,
+        shown.profile,
+        leaders=shown.leaders,
+        citations=shown.citations,
         tags=[tag.name for tag in profile.tags.all()],
         provenance=queries.field_provenance(profile),
         note_numbers=note_numbers,

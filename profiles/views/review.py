@@ -17,7 +17,7 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from profiles import queries, roles, workflow
+from profiles import queries, redaction, roles, workflow
 from profiles.diff import FieldDiff, diff_field, shared_deadline
 from profiles.forms import CommentForm
 from profiles.models import ChangeRequest, Profile, ProposedChange, RequestEvent
@@ -208,7 +208,10 @@ class ConversationEntry:
     sent_back_from: int | None = None
 
 
-def conversation(change_request: ChangeRequest) -> list[ConversationEntry]:
+def conversation(
+    change_request: ChangeRequest, hidden: redaction.Hidden = redaction.NOTHING
+) -> list[ConversationEntry]:
+    """The request's events; values `hidden` hides shown as its notice."""
     entries = []
     for event in queries.request_events(change_request):
         proposal = event.proposal or {}
@@ -216,7 +219,17 @@ def conversation(change_request: ChangeRequest) -> list[ConversationEntry]:
             ConversationEntry(
                 event=event,
                 proposal=tuple(
-                    (FIELD_LABELS.get(name, name), shown_value(name, change["value"]))
+                    (
+                        FIELD_LABELS.get(name, name),
+                        shown_value(
+                            name,
+                            hidden.value(
+                                name,
+                                change["value"],
+                                change_request.published_version,
+                            ),
+                        ),
+                    )
                     for name, change in proposal.get("changes", {}).items()
                 ),
                 sent_back_to=proposal.get("follow_up"),
@@ -261,18 +274,25 @@ def _render_detail(
 ):
     """The request page; `form` is the decision form, bound after a failed
     decision, or None for those who may not decide; `comment_form` bound
-    after a refused comment."""
-    current = profile_values(profile) if profile else {}
+    after a refused comment. What a suppression hides is shown to staff
+    only, as on every page."""
+    hidden = (
+        redaction.NOTHING
+        if roles.sees_suppressed(request.user)
+        else redaction.hidden_in(profile, with_versions=True)
+    )
+    published = change_request.published_version
+    current = hidden.values(profile_values(profile)) if profile else {}
     compared_version = profile.version if profile else 0
     # An approved request is shown against the version it replaced: compared
     # with the current one, its own changes would read as unchanged.
     if change_request.status == Status.APPROVED and change_request.published_version:
         compared_version = change_request.published_version - 1
-        compared = workflow.version_values(profile, compared_version)
+        compared = hidden.values(workflow.version_values(profile, compared_version))
     else:
         compared = current
     base = (
-        workflow.version_values(profile, change_request.base_version)
+        hidden.values(workflow.version_values(profile, change_request.base_version))
         if conflicts
         else {}
     )
@@ -281,7 +301,10 @@ def _render_detail(
     deadline = shared_deadline()
     diffs = queries.with_note_sources(
         diff_field(
-            change.field, compared.get(change.field), change.value, deadline=deadline
+            change.field,
+            compared.get(change.field),
+            hidden.value(change.field, change.value, published),
+            deadline=deadline,
         )
         for change in changes
     )
@@ -299,7 +322,10 @@ def _render_detail(
                     f"Published now, version {profile.version}",
                     shown_value(name, current.get(name)),
                 ),
-                ("Proposed in this request", shown_value(name, change.value)),
+                (
+                    "Proposed in this request",
+                    shown_value(name, hidden.value(name, change.value, published)),
+                ),
             )
         sections.append(
             ChangeSection(
@@ -308,7 +334,9 @@ def _render_detail(
                 diff=field_diff,
                 conflict=conflict,
                 published_instead=(
-                    shown_value(name, change.published_value)
+                    shown_value(
+                        name, hidden.value(name, change.published_value, published)
+                    )
                     if change.published_value is not None
                     else None
                 ),
@@ -327,7 +355,7 @@ def _render_detail(
             for name in FIELDS
             if name not in proposed
         ]
-    entries = conversation(change_request)
+    entries = conversation(change_request, hidden)
     return render(
         request,
         "review/detail.html",
