@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+from profiles import workflow
+from tests.factories import SourceFactory, editor_user, publish_profile
+
 # Playwright's sync API runs an event loop in the test thread, and Django's
 # async-safety check would otherwise refuse every ORM call made beside it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -77,3 +80,29 @@ def axe_violations(page, axe_source):
         ]
 
     return check
+
+
+def _propose(summary: str, **values):
+    """A pending request by "ed" on a new "Example Brigade", citing a fresh
+    source for each field."""
+    return workflow.submit_change_request(
+        profile=publish_profile("Example Brigade"),
+        author=editor_user(username="ed"),
+        summary=summary,
+        proposals={
+            field: workflow.Proposal(value, [SourceFactory()])
+            for field, value in values.items()
+        },
+    )
+
+
+@pytest.fixture
+def pending(db):
+    """A pending request by "ed" on the size of "Example Brigade"."""
+    return _propose("Bigger", size=["About 900"])
+
+
+@pytest.fixture
+def two_fields(db):
+    """A pending request by "ed" on the size and weapons of "Example Brigade"."""
+    return _propose("Size and weapons", size=["About 900"], weapons=["Rifles"])

@@ -15,7 +15,6 @@ from tests.conftest import SEED
 from tests.factories import (
     SourceFactory,
     editor_user,
-    publish_profile,
     reviewer_user,
 )
 
@@ -191,18 +190,9 @@ def test_a_conflicts_three_values_sit_side_by_side_on_a_desk(
 
 
 def test_a_request_with_fields_sent_back_and_its_follow_up_fit_a_phone(
-    live_server, browser
+    live_server, browser, two_fields
 ):
-    profile = publish_profile("Example Brigade")
-    change_request = workflow.submit_change_request(
-        profile=profile,
-        author=editor_user(username="ed"),
-        summary="Size and weapons",
-        proposals={
-            "size": workflow.Proposal(["About 900"], [SourceFactory()]),
-            "weapons": workflow.Proposal(["Rifles"], [SourceFactory()]),
-        },
-    )
+    change_request = two_fields
     workflow.approve(
         change_request,
         reviewer=reviewer_user(username="rev"),
