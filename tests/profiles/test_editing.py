@@ -610,6 +610,38 @@ def test_author_edits_their_pending_request(editor_client, editor, profile):
     assert ChangeRequest.objects.count() == 2
 
 
+def test_author_reworks_the_fields_sent_back_to_them(
+    editor_client, editor, reviewer, profile
+):
+    change_request = propose(profile, editor, size=["Bigger"], weapons=["Rifles"])
+    workflow.approve(
+        change_request,
+        reviewer=reviewer,
+        decisions={
+            "weapons": workflow.FieldDecision(False, "Which rifles?", send_back=True)
+        },
+    )
+    follow_up = ChangeRequest.objects.get(status=ChangeRequest.Status.CHANGES_REQUESTED)
+    source = follow_up.changes.get().sources.get()
+    url = reverse("review:edit", args=[follow_up.pk])
+
+    data = form_data(editor_client.get(url))
+
+    assert (data["size"], data["weapons"], data["base_version"]) == (
+        "Bigger",
+        "Rifles",
+        "2",
+    )
+    assert data["cite-weapons-sources"] == f"#{source.pk}"
+    data.update(weapons="AK-47 rifles", summary="Rifles named")
+    assert editor_client.post(url, data).status_code == 302
+    follow_up.refresh_from_db()
+    assert follow_up.status == ChangeRequest.Status.PENDING
+    assert list(follow_up.changes.values_list("field", "value", "decision")) == [
+        ("weapons", ["AK-47 rifles"], "pending")
+    ]
+
+
 def test_author_edits_a_new_profile_request_from_empty_values(editor_client, editor):
     change_request = propose(None, editor, name="Kataib Test")
     url = reverse("review:edit", args=[change_request.pk])
