@@ -395,8 +395,9 @@ def approve(
     request's changes requested), watchers of an approval or a rejection.
     Returns the new `Version`, or None when nothing was accepted.
     Raises `Conflict` for accepted fields in conflict without a value, and
-    `ValidationError` for a field rejected or sent back without a reason or
-    values that cannot be published together.
+    `ValidationError` for a field rejected or sent back without a reason, a
+    new profile's fields accepted without its name, or values that cannot be
+    published together.
     """
     change_request = _lock(change_request)
     _guard(change_request, reviewer, "approve")
@@ -453,6 +454,12 @@ def approve(
     return version
 
 
+NEW_PROFILE_NAME = (
+    "A new profile is published with its name: accept the name too, "
+    "or reject or send back every field."
+)
+
+
 def _decide_fields(
     change_request: ChangeRequest,
     profile: Profile | None,
@@ -463,7 +470,8 @@ def _decide_fields(
     `decisions` says (unsaved); returns the accepted values to publish, by
     field. Raises `ValueError` for a decision on a field the request does not
     change, `ValidationError` for a field rejected or sent back without a
-    reason, `Conflict` for accepted fields in conflict without a value."""
+    reason or a new profile's fields accepted without its name, `Conflict`
+    for accepted fields in conflict without a value."""
     unknown = set(decisions) - {change.field for change in changes}
     if unknown:
         raise ValueError(f"Not fields of this request: {', '.join(sorted(unknown))}")
@@ -484,6 +492,9 @@ def _decide_fields(
         value = decision.value if decision.resolves else change.value
         change.published_value = None if value == change.value else value
         accepted[change.field] = value
+    if profile is None and accepted and "name" not in accepted:
+        # A new profile is published with its name or not at all.
+        errors["name"] = NEW_PROFILE_NAME
     if errors:
         raise ValidationError(errors)
     if unresolved:

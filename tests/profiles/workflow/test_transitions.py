@@ -10,7 +10,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from profiles import workflow
-from profiles.models import ChangeRequest, Notification, ProposedChange, RequestEvent
+from profiles.models import (
+    ChangeRequest,
+    Notification,
+    Profile,
+    ProposedChange,
+    RequestEvent,
+)
 from profiles.workflow.states import TRANSITIONS
 from tests.factories import SourceFactory, UserFactory, editor_user, reviewer_user
 
@@ -809,3 +815,37 @@ def test_the_database_refuses_a_field_sent_back_without_a_reason(two_fields):
         ProposedChange.objects.filter(change_request=two_fields).update(
             decision=ProposedChange.Decision.SENT_BACK, reason=""
         )
+
+
+@pytest.mark.parametrize(
+    "name_decision",
+    [workflow.FieldDecision(False, "Spelling?"), send_back("Spelling?")],
+)
+def test_a_new_profile_is_not_published_without_its_name(
+    editor, reviewer, name_decision
+):
+    change_request = workflow.submit_change_request(
+        profile=None,
+        author=editor,
+        summary="A new group",
+        proposals={
+            "name": workflow.Proposal("Fresh Brigade", [SourceFactory()]),
+            "size": workflow.Proposal(["About 200"], [SourceFactory()]),
+        },
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        workflow.approve(
+            change_request, reviewer=reviewer, decisions={"name": name_decision}
+        )
+
+    assert refused.value.message_dict == {
+        "name": [
+            "A new profile is published with its name: accept the name too, "
+            "or reject or send back every field."
+        ]
+    }
+    change_request.refresh_from_db()
+    assert (change_request.status, change_request.profile) == ("pending", None)
+    assert not Profile.objects.filter(name="").exists()
+    assert ChangeRequest.objects.count() == 1
