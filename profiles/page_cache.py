@@ -93,9 +93,11 @@ def _newest_state() -> PageState | None:
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {quote('id')}, {quote('published_at')}, "
+            # v.id: PostgreSQL reads a bare "id" as either id column selected.
+            f"SELECT v.{quote('id')}, v.{quote('published_at')}, "
             f"{_newest_suppression_sql()} "
-            f"FROM {quote(Version._meta.db_table)} ORDER BY {quote('id')} DESC LIMIT 1"
+            f"FROM {quote(Version._meta.db_table)} v "
+            f"ORDER BY v.{quote('id')} DESC LIMIT 1"
         )
         row = cursor.fetchone()
     if row is None:
@@ -205,14 +207,29 @@ def cached_public_page(view: Callable[..., HttpResponse]):
     """Serves `view(request)`, a page drawn from the whole published record,
     from the cache for anonymous readers: one entry per address (query string
     included) and newest version."""
+    return public_page_cache(lambda request, *_, **__: request.get_full_path())(view)
 
-    @wraps(view)
-    def wrapper(request: HttpRequest) -> HttpResponse:
-        if not _cacheable(request):
-            return view(request)
-        state = _newest_state()
-        if state is None:
-            return view(request)
-        return _serve(request, lambda: view(request), state, request.get_full_path())
 
-    return wrapper
+def public_page_cache(key: Callable[[HttpRequest], str]):
+    """Like `cached_public_page`, but one entry per `key(request)` and newest
+    version: for a page whose address may carry parameters it ignores, the
+    key names only what the page shows (and stays short)."""
+
+    def decorate(view: Callable[..., HttpResponse]):
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not _cacheable(request):
+                return view(request, *args, **kwargs)
+            state = _newest_state()
+            if state is None:
+                return view(request, *args, **kwargs)
+            return _serve(
+                request,
+                lambda: view(request, *args, **kwargs),
+                state,
+                key(request, *args, **kwargs),
+            )
+
+        return wrapper
+
+    return decorate

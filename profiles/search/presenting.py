@@ -20,13 +20,22 @@ from sources.models import Source
 Kind = SearchName.Kind
 
 START, STOP = "\ue000", "\ue001"
+#: Counts stop above this, and paging at it: a common word is in every
+#: profile, and counting them all took longer than the rest of the page.
+COUNT_CAP = 1_000
 _MARKED = re.compile(f"{START}(.*?){STOP}", re.DOTALL)
 _QUERY_WORD = re.compile(r"\w+")
 
 
+def count_label(count: int) -> str:
+    """A count as the page says it: "1,000+" past `COUNT_CAP`."""
+    return f"{COUNT_CAP:,}+" if count > COUNT_CAP else f"{count:,}"
+
+
 @dataclass(frozen=True)
 class Group:
-    """One page of results of one kind and how many there are in all."""
+    """One page of results of one kind and how many there are in all (or
+    `COUNT_CAP` + 1 when there are more than `COUNT_CAP`)."""
 
     items: list
     count: int
@@ -34,7 +43,11 @@ class Group:
 
     @property
     def more(self) -> int:
-        return self.count - self.offset - len(self.items)
+        return min(self.count, COUNT_CAP) - self.offset - len(self.items)
+
+    @property
+    def count_label(self) -> str:
+        return count_label(self.count)
 
 
 @dataclass(frozen=True)
@@ -105,18 +118,37 @@ class Results:
 
     @property
     def count(self) -> int:
+        """Every group's count; more than `COUNT_CAP` when one is capped."""
         return sum(group.count for _, _, group in self.groups)
+
+    @property
+    def count_label(self) -> str:
+        counts = [group.count for _, _, group in self.groups]
+        if any(count > COUNT_CAP for count in counts):
+            return f"{sum(min(count, COUNT_CAP) for count in counts):,}+"
+        return f"{sum(counts):,}"
 
 
 class GroupPages:
     """One group's results for `django.core.paginator.Paginator`: its count
-    and any slice, each read with one bounded query."""
+    and any slice, each read with one bounded query. Pages go as far as
+    `COUNT_CAP` results."""
 
     def __init__(self, count, rows) -> None:
         self._count, self._rows = count, rows
+        self._counted: int | None = None
+
+    def full_count(self) -> int:
+        """The count as the query gave it: `COUNT_CAP` + 1 if capped."""
+        if self._counted is None:
+            self._counted = self._count()
+        return self._counted
 
     def count(self) -> int:
-        return self._count()
+        return min(self.full_count(), COUNT_CAP)
+
+    def count_label(self) -> str:
+        return count_label(self.full_count())
 
     def __len__(self) -> int:
         return self.count()

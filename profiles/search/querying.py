@@ -9,7 +9,10 @@ sections' text are found by the database's full-text index over
 
 Each group is a count and one bounded page of rows, so a search makes the
 same number of queries whatever the data (at most `QUERIES_PER_SEARCH`) and
-reads at most `GROUP_SIZE` rows of a group per page.
+reads at most `GROUP_SIZE` rows of a group per page. Mentions come in the
+text index's order of relevance (FTS5's bm25, PostgreSQL's `ts_rank`), best
+first; the counts of mentions and sources stop above `COUNT_CAP` ("1,000+"),
+as a common word is in every profile.
 """
 
 import re
@@ -21,6 +24,7 @@ from django.db.models import (
     Case,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -37,6 +41,7 @@ from profiles.models import CitationSource, Leader, Profile, SearchName, SearchT
 from profiles.names import name_key
 from profiles.search.indexing import SEARCH_CONFIG, SOURCE_FIELDS
 from profiles.search.presenting import (
+    COUNT_CAP,
     START,
     STOP,
     Citing,
@@ -282,21 +287,18 @@ def _snippets(query: str, profile_ids: list[int]) -> dict[int, dict[str, str]]:
 
 
 def _mentions(query: str) -> Finder:
-    """Profiles whose sections contain the words of `query`, by name, with a
-    snippet of each such section."""
-    texts = _matching_texts(query)
-    if texts is None:
-        return _none()
-    found = Profile.objects.published().filter(
-        pk__in=texts.filter(profile__isnull=False).values("profile_id")
-    )
+    """Profiles whose sections contain the words of `query`, the most
+    relevant first, with a snippet of each such section."""
+    if connection.vendor == "postgresql":
+        ranked, count = _ranked_mentions_postgresql(query)
+    else:
+        terms = _fts_query(query)
+        if not terms:
+            return _none()
+        ranked, count = _ranked_mentions_sqlite(terms)
 
     def rows(offset: int, limit: int) -> list[MentionMatch]:
-        page = list(
-            found.only(*_PROFILE_FIELDS).order_by(Lower("name"), "pk")[
-                offset : offset + limit
-            ]
-        )
+        page = ranked(offset, limit)
         snippets = _snippets(query, [profile.pk for profile in page])
         order = list(SECTIONS_BY_FIELD)
         return [
@@ -313,7 +315,71 @@ def _mentions(query: str) -> Finder:
             for profile in page
         ]
 
-    return found.count, rows
+    return count, rows
+
+
+def _ranked_mentions_sqlite(terms: str):
+    """(a page of the published profiles whose sections match `terms`, best
+    bm25 first; their number, up to `COUNT_CAP` + 1)."""
+    matching = (
+        f"FROM (SELECT rowid AS id, rank FROM {_FTS_TABLE} "
+        f"WHERE {_FTS_TABLE} MATCH %s) f "
+        f"JOIN {SearchText._meta.db_table} t ON t.id = f.id "
+        f"JOIN {Profile._meta.db_table} p ON p.id = t.profile_id "
+        f"WHERE p.version >= 1"
+    )
+    fields = ", ".join(f"p.{name}" for name in ("id", *_PROFILE_FIELDS))
+
+    def ranked(offset: int, limit: int) -> list[Profile]:
+        return list(
+            Profile.objects.raw(
+                f"SELECT {fields} {matching} GROUP BY p.id "
+                f"ORDER BY MIN(f.rank), p.id LIMIT %s OFFSET %s",
+                [terms, limit, offset],
+            )
+        )
+
+    def count() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM (SELECT DISTINCT t.profile_id {matching} "
+                f"LIMIT %s)",
+                [terms, COUNT_CAP + 1],
+            )
+            return cursor.fetchone()[0]
+
+    return ranked, count
+
+
+def _ranked_mentions_postgresql(query: str):
+    """(a page of the published profiles whose sections match `query`, best
+    `ts_rank` over the stored vector first; their number, up to
+    `COUNT_CAP` + 1)."""
+    from django.contrib.postgres.search import SearchRank  # PostgreSQL only
+
+    terms = _search_query(query)
+    matching = SearchText.objects.filter(vector=terms, profile__version__gte=1)
+    best = (
+        SearchText.objects.filter(profile_id=OuterRef("pk"), vector=terms)
+        .values("profile_id")
+        .annotate(best=Max(SearchRank(F("vector"), terms)))
+        .values("best")
+    )
+    found = (
+        Profile.objects.published()
+        .filter(pk__in=matching.values("profile_id"))
+        .only(*_PROFILE_FIELDS)
+        .annotate(rank=Subquery(best))
+        .order_by("-rank", "pk")
+    )
+
+    def ranked(offset: int, limit: int) -> list[Profile]:
+        return list(found[offset : offset + limit])
+
+    def count() -> int:
+        return matching.values("profile_id").distinct()[: COUNT_CAP + 1].count()
+
+    return ranked, count
 
 
 # Sources -------------------------------------------------------------------------
@@ -359,4 +425,4 @@ def _sources(query: str) -> Finder:
             for source in page
         ]
 
-    return found.count, rows
+    return (lambda: found[: COUNT_CAP + 1].count()), rows

@@ -329,10 +329,8 @@ def test_names_and_text_are_escaped(client):
 def test_an_empty_query_shows_just_the_form(client):
     published("Hezbollah")
 
-    for query in ("", "   "):
-        response = client.get(reverse("search"), {"q": query})
-        html = response.content.decode()
-        assert response.context["results"] is None
+    for query in ("", "   "):  # the second is the first's page, from the cache
+        html = client.get(reverse("search"), {"q": query}).content.decode()
         assert '<label for="search-q">' in html
         assert 'class="search-group"' not in html
 
@@ -372,11 +370,12 @@ def test_query_count_does_not_grow_with_the_data(client, django_assert_max_num_q
     at_25 = count()
     add_hezbollah_profiles(25, 200)
 
-    assert count() == at_25 == search.QUERIES_PER_SEARCH
+    most = search.QUERIES_PER_SEARCH + 1  # and the page cache's newest version
+    assert count() == at_25 == most
     for query in ("Hezbollah 150", "fighters", "Writer", "Abu Hezbollah 7", "حزب"):
-        with django_assert_max_num_queries(search.QUERIES_PER_SEARCH):
+        with django_assert_max_num_queries(most):
             results(client, query)
-    with django_assert_max_num_queries(search.QUERIES_PER_SEARCH):
+    with django_assert_max_num_queries(most):
         client.get(reverse("search"), {"q": "Hezbollah", "in": "mentions", "page": 5})
 
 
@@ -552,3 +551,70 @@ def test_a_profile_with_sections_past_the_vector_limit_leaves_search_working(
 
     assert profile_names(results(client, "Aleppo").mentions) == ["Small Brigade"]
     assert profile_names(results(client, "Zarqawi").mentions) == ["Large Brigade"]
+
+
+# Relevance, capped counts and the page cache ------------------------------------
+
+
+def test_mentions_come_most_relevant_first_not_by_name(client):
+    published(
+        "Alpha Brigade",
+        background=" ".join(["Guards the roads and the villages."] * 40)
+        + " Once accused of smuggling.",
+    )
+    published("Zulu Brigade", background="Smuggling, smuggling and more smuggling.")
+
+    found = results(client, "smuggling").mentions
+
+    assert profile_names(found) == ["Zulu Brigade", "Alpha Brigade"]
+
+
+def test_a_count_past_the_cap_says_so_and_pages_stop_there(client, monkeypatch):
+    from profiles.search import presenting
+
+    monkeypatch.setattr(presenting, "COUNT_CAP", 3)
+    monkeypatch.setattr(querying, "COUNT_CAP", 3)
+    monkeypatch.setattr(querying, "GROUP_SIZE", 2)  # a full first page: counted
+    for n in range(5):
+        published(f"Brigade {n}", size=[f"About {n + 1}00 fighters"])
+
+    found = results(client, "fighters")
+    html = page(client, "fighters")
+    one_group = client.get(reverse("search"), {"q": "fighters", "in": "mentions"})
+
+    assert found.mentions.count == 4  # the count stopped at the cap + 1
+    assert found.mentions.count_label == "3+"
+    assert "Mentions in the text (3+)" in html
+    assert "The first 2 of 3+." in html
+    assert "3+ results for" in html
+    assert one_group.context["page_obj"].paginator.count == 3
+    assert "(3+)" in one_group.content.decode()
+
+
+def test_an_anonymous_search_is_served_from_the_cache_until_a_publish(
+    client, django_assert_num_queries
+):
+    published("Kata'ib Hezbollah", size=["About 500 fighters"])
+    first = client.get(reverse("search"), {"q": "fighters"})
+
+    with django_assert_num_queries(1):  # the newest version, nothing else
+        again = client.get(reverse("search"), {"q": " fighters", "utm": "x"})
+    published("Newer Brigade", size=["About 900 fighters"])
+    after = client.get(reverse("search"), {"q": "fighters"}).content.decode()
+
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert "Newer Brigade" in after
+
+
+def test_a_signed_in_search_is_not_the_cached_page(client):
+    from tests.factories import editor_user
+
+    published("Kata'ib Hezbollah", size=["About 500 fighters"])
+    client.get(reverse("search"), {"q": "fighters"})
+    client.force_login(editor_user(username="mina"))
+
+    response = client.get(reverse("search"), {"q": "fighters"})
+
+    assert "ETag" not in response
+    assert "Sign out mina" in response.content.decode()
