@@ -173,6 +173,7 @@ class ReviewForm(forms.Form):
         *args,
         changes: Sequence[ProposedChange],
         conflicts: Sequence[str] = (),
+        unseen: Sequence[str] = (),
         action: str = "",
         **kwargs,
     ):
@@ -180,6 +181,9 @@ class ReviewForm(forms.Form):
         self.action = action
         self.changes = list(changes)
         self.conflicts = set(conflicts)
+        # Fields whose proposed value holds text a suppression hides from
+        # this reviewer: they get no textarea to edit it, which would show it.
+        self.unseen = set(unseen)
         for change in self.changes:
             self._add_controls(change)
         # An edited list is bounded by its items (checked in `clean`), which a
@@ -254,7 +258,7 @@ class ReviewForm(forms.Form):
             (KEEP, "Keep the published value"),
             (PROPOSED, "Use the proposed value"),
         ]
-        if name in EDITABLE_FIELDS:
+        if name in EDITABLE_FIELDS and name not in self.unseen:
             choices.append((EDITED, "Use the edited value below"))
             self.fields[f"{name}-edited"] = forms.CharField(
                 label=f"Edited value for {label}",

@@ -247,14 +247,31 @@ def _load(pk: int) -> ChangeRequest:
 
 
 def _review_form(
-    change_request: ChangeRequest, conflicts, data=None, *, action: str = ""
+    user, change_request: ChangeRequest, conflicts, data=None, *, action: str = ""
 ) -> ReviewForm:
+    changes = list(change_request.changes.all())
     return ReviewForm(
         data,
-        changes=list(change_request.changes.all()),
+        changes=changes,
         conflicts=conflicts,
+        unseen=_unseen_fields(user, change_request, changes) if conflicts else (),
         action=action,
     )
+
+
+def _unseen_fields(user, change_request: ChangeRequest, changes) -> list[str]:
+    """The fields of `changes` whose proposed value holds text a suppression
+    hides from `user` (everyone but staff): the conflict controls offer no
+    textarea with it."""
+    if roles.sees_suppressed(user) or not change_request.profile_id:
+        return []
+    hidden = redaction.hidden_in(change_request.profile_id, with_versions=True)
+    published = change_request.published_version
+    return [
+        change.field
+        for change in changes
+        if hidden.value(change.field, change.value, published) != change.value
+    ]
 
 
 def _conflicts(change_request: ChangeRequest, profile: Profile | None) -> list[str]:
@@ -414,7 +431,7 @@ def detail(request, pk: int):
     profile = _profile_of(change_request)
     conflicts = _conflicts(change_request, profile)
     form = (
-        _review_form(change_request, conflicts)
+        _review_form(request.user, change_request, conflicts)
         if _can_decide(request.user, change_request)
         else None
     )
@@ -436,7 +453,9 @@ def decide(request, pk: int):
         return HttpResponseBadRequest("Unknown action.")
     profile = _profile_of(change_request)
     conflicts = _conflicts(change_request, profile)
-    form = _review_form(change_request, conflicts, request.POST, action=action)
+    form = _review_form(
+        request.user, change_request, conflicts, request.POST, action=action
+    )
     if form.is_valid():
         comment = form.cleaned_data["comment"]
         try:
@@ -548,7 +567,7 @@ def comment(request, pk: int):
         profile=profile,
         conflicts=conflicts,
         form=(
-            _review_form(change_request, conflicts)
+            _review_form(request.user, change_request, conflicts)
             if _can_decide(request.user, change_request)
             else None
         ),

@@ -4,9 +4,18 @@ everyone without the permission, and what readers get once it is hidden."""
 import pytest
 from django.urls import reverse
 
+from profiles import workflow
 from profiles.models import Suppression
-from tests.factories import UserFactory, editor_user, reviewer_user
+from tests.factories import (
+    SourceFactory,
+    UserFactory,
+    editor_user,
+    publish_change,
+    publish_profile,
+    reviewer_user,
+)
 from tests.suppressing import (
+    HIDDEN_BULLET,
     LEAK,
     REASON,
     hide_secret,
@@ -150,3 +159,27 @@ def test_the_api_names_the_hidden_fields(client, secret_profile):
         f"Hidden by a reviewer on {suppression.at.day} "
         f"{suppression.at:%B} {suppression.at.year}."
     ]
+
+
+@pytest.mark.parametrize(("staff", "shown"), [(False, False), (True, True)])
+def test_a_conflict_offers_no_textarea_holding_a_hidden_value(client, staff, shown):
+    """A request written before the value was published and hidden conflicts
+    with the profile: its reviewer may keep the published value or take the
+    proposed one, but only staff get it in a textarea to edit."""
+    profile = publish_profile()
+    pending = workflow.submit_change_request(
+        profile=profile,
+        author=editor_user(username="early"),
+        summary="The shelling",
+        proposals={"atrocities": workflow.Proposal([HIDDEN_BULLET], [SourceFactory()])},
+    )
+    publish_change(profile, atrocities=[HIDDEN_BULLET])
+    publish_change(profile, atrocities=["Shelled a market in 2021"])
+    hide_secret(profile)
+    client.force_login(reviewer_user(username="rev", is_staff=staff))
+
+    html = client.get(reverse("review:detail", args=[pending.pk])).content.decode()
+
+    assert 'name="atrocities-resolution"' in html
+    assert ('name="atrocities-edited"' in html) is shown
+    assert (LEAK in html) is shown
