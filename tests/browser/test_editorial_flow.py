@@ -202,3 +202,58 @@ def test_a_reviewer_sends_a_field_back_and_the_author_finds_the_new_request(
         "link", name=f"change request {follow_up.pk}"
     ).click()
     expect(page.get_by_role("link", name="Edit this request")).to_be_visible()
+
+
+def test_a_reviewer_resolves_a_conflict_and_approves_part_of_a_request(
+    live_server, page, two_fields
+):
+    """The request on size and weapons was written against version 1; another
+    size was published since. The reviewer publishes an edited size, rejects
+    the weapons, and readers get exactly that."""
+    change_request, profile = two_fields, two_fields.profile
+    reviewer_user(username="rev")
+    newer = workflow.submit_change_request(
+        profile=profile,
+        author=editor_user(username="ed2"),
+        summary="Newer count",
+        proposals={"size": workflow.Proposal(["About 1,200"], [SourceFactory()])},
+    )
+    workflow.approve(newer, reviewer=reviewer_user(username="rev2"))
+
+    sign_in(page, live_server, "rev")
+    page.goto(f"{live_server.url}/review/{change_request.pk}/")
+    size = page.locator("#change-size")
+    expect(size.locator(".conflict-value h4")).to_have_text(
+        [
+            "In version 1, when this request was written",
+            "Published now, version 2",
+            "Proposed in this request",
+        ]
+    )
+    page.get_by_role(
+        "group", name="Accept, reject or send back the change to Size"
+    ).get_by_label("Accept").check()
+    resolution = page.get_by_role("group", name="Value to publish for Size")
+    resolution.get_by_label("Use the edited value below").check()
+    page.get_by_role("textbox", name="Edited value for Size").fill(
+        "Between 900 and 1,200"
+    )
+    page.get_by_role(
+        "group", name="Accept, reject or send back the change to Weapons"
+    ).get_by_label("Reject").check()
+    page.get_by_role("textbox", name="Reason for your decision on Weapons").fill(
+        "No source names the rifles."
+    )
+    page.get_by_role("button", name="Approve").click()
+
+    expect(page.get_by_text("Published as version 3.")).to_be_visible()
+    expect(page.locator("dd.status")).to_have_text("Approved")
+    expect(page.locator(".event-partly_approved")).to_be_visible()
+    expect(page.locator("#change-weapons .field-outcome")).to_have_text(
+        "Decision: Rejected. Reason: No source names the rifles."
+    )
+    sign_out(page, "rev")
+
+    page.goto(f"{live_server.url}/profiles/{profile.slug}/")
+    expect(page.locator("#size")).to_contain_text("Between 900 and 1,200")
+    expect(page.locator("main")).not_to_contain_text("Rifles")
