@@ -23,6 +23,7 @@ from profiles import limits, workflow
 from profiles.document import DocumentError, footnote_numbers, parse
 from profiles.models import ChangeRequest, Profile
 from profiles.network import indexing
+from profiles.network.matching import fold
 from profiles.serializers import FIELDS, InvalidValues, document_values, json_values
 from sources.bibliography import sources_for
 from sources.citations import parse_note
@@ -57,6 +58,14 @@ class ImportResult:
 #: half-way leaves at most this many files' edges unwritten (`rebuild_network`
 #: writes them).
 BATCH_FILES = 250
+
+#: Files committed together when publishing a batch, each in its own
+#: savepoint, so each is still all or nothing. A commit writes every page
+#: its transaction changed (on SQLite it also flushes the text index), and
+#: consecutive documents change many of the same pages of the search and
+#: history tables: a commit per file cost about as much as the file's own
+#: inserts. An import stopped half-way loses at most this many files.
+COMMIT_FILES = 25
 
 
 def read_documents(path: Path) -> list[dict[str, Any]]:
@@ -174,33 +183,90 @@ def _check_limits(
 def import_files(
     paths: Sequence[Path], *, publish: bool, dry_run: bool = False
 ) -> Iterator[tuple[Path, list[ImportResult] | ImportFailed]]:
-    """Imports the files one after another, each in its own transaction (see
+    """Imports the files one after another, each all or nothing (see
     `import_file`), and yields each with its results or the `ImportFailed`
     that refused it: a refused file leaves nothing of itself and the others
     imported.
 
-    Side effects: those of `import_file`, with two differences when
+    Side effects: those of `import_file`, with four differences when
     publishing, which leave the same rows (`tests/profiles/test_import_batch.py`
-    compares them): the network's edges are rewritten once per `BATCH_FILES`
-    files (`indexing.batch`) instead of after each profile, in their own
-    transaction once the batch's files are committed; and the works first
+    compares them): files are committed `COMMIT_FILES` at a time, each in
+    its own savepoint, and yielded once committed; the network's edges are
+    rewritten once per `BATCH_FILES` files (`indexing.batch`) instead of
+    after each profile, in their own transaction once the batch's files are
+    committed; the works first
     cited by a file are created public (`sources_for(published_at=...)`),
-    as publishing would leave them, instead of private and then published.
-    The search index is still written in each file's transaction, so no
+    as publishing would leave them, instead of private and then published;
+    and a profile that does not exist yet is recorded and published in one
+    step, in a handful of inserts (`workflow.import_new_profile`). The
+    search index is still written in each file's transaction, so no
     published profile is ever without its search rows. A dry run publishes
     nothing that lasts, so it rewrites no edges.
     """
     batched = publish and not dry_run
+    group = COMMIT_FILES if batched else 1
     for start in range(0, len(paths), BATCH_FILES):
         with indexing.batch() if batched else nullcontext():
-            for path in paths[start : start + BATCH_FILES]:
-                try:
-                    outcome = _import_file(
-                        path, publish=publish, dry_run=dry_run, public_sources=batched
-                    )
-                except ImportFailed as error:
-                    outcome = error
-                yield path, outcome
+            names = _ProfileNames() if batched else None
+            batch = paths[start : start + BATCH_FILES]
+            for first in range(0, len(batch), group):
+                yield from _import_group(
+                    batch[first : first + group],
+                    publish=publish,
+                    dry_run=dry_run,
+                    names=names,
+                )
+
+
+def _import_group(
+    paths: Sequence[Path],
+    *,
+    publish: bool,
+    dry_run: bool,
+    names: "_ProfileNames | None",
+) -> list[tuple[Path, list[ImportResult] | ImportFailed]]:
+    """The files imported with their outcomes; when publishing a batch
+    (`names` given), in one transaction, each in its own savepoint. Nothing
+    is yielded while the transaction is open, so a caller that stops early
+    loses nothing it was told was imported."""
+    outcomes: list[tuple[Path, list[ImportResult] | ImportFailed]] = []
+    with transaction.atomic() if names is not None else nullcontext():
+        for path in paths:
+            try:
+                outcome = _import_file(
+                    path, publish=publish, dry_run=dry_run, names=names
+                )
+            except ImportFailed as error:
+                outcome = error
+            outcomes.append((path, outcome))
+    return outcomes
+
+
+class _ProfileNames:
+    """The names of the profiles, read once per batch: looking a document's
+    name up (`name__iexact`) reads every profile, since no index holds their
+    names. The database is asked only when a profile of a loosely equal
+    name exists (`fold`: whatever the database takes for equal regardless
+    of case, `fold` makes equal). Profiles created since the last look-up,
+    by this import or anyone, are read by their ids, which only grow; a
+    profile renamed meanwhile by someone else is seen with its new name in
+    the next batch."""
+
+    def __init__(self) -> None:
+        self._pks: dict[str, set[int]] = {}
+        self._last = 0
+
+    def may_exist(self, name: str) -> bool:
+        """False only when no profile is called `name`, in any case."""
+        rows = (
+            Profile.objects.filter(pk__gt=self._last)
+            .order_by("pk")
+            .values_list("pk", "name")
+        )
+        for pk, known in rows:
+            self._pks.setdefault(fold(known), set()).add(pk)
+            self._last = pk
+        return fold(name) in self._pks
 
 
 def import_file(
@@ -212,11 +278,11 @@ def import_file(
     published ones, a change request by the system account, published at once
     with `publish`; the notes' sources in the bibliography.
     """
-    return _import_file(path, publish=publish, dry_run=dry_run, public_sources=False)
+    return _import_file(path, publish=publish, dry_run=dry_run, names=None)
 
 
 def _import_file(
-    path: Path, *, publish: bool, dry_run: bool, public_sources: bool
+    path: Path, *, publish: bool, dry_run: bool, names: _ProfileNames | None
 ) -> list[ImportResult]:
     documents = read_documents(path)
     results = []
@@ -228,7 +294,7 @@ def _import_file(
                         str(path),
                         values,
                         publish=publish,
-                        public_sources=public_sources,
+                        names=names,
                     )
                 )
             except ValidationError as error:
@@ -249,24 +315,31 @@ def _messages(error: ValidationError) -> str:
 
 
 def _import_values(
-    path: str, values: dict[str, Any], *, publish: bool, public_sources: bool
+    path: str,
+    values: dict[str, Any],
+    *,
+    publish: bool,
+    names: _ProfileNames | None,
 ) -> ImportResult:
+    """One profile's values imported; `names` when publishing a batch."""
     slug = values.pop("slug", "") or slugify(values["name"], allow_unicode=True)
-    profile = (
-        Profile.objects.filter(slug=slug).first()
-        or Profile.objects.filter(name__iexact=values["name"]).first()
-    )
+    profile = Profile.objects.filter(slug=slug).first()
+    if profile is None and (names is None or names.may_exist(values["name"])):
+        profile = Profile.objects.filter(name__iexact=values["name"]).first()
+    batched = names is not None
+    if profile is None and batched:
+        return _import_new(path, values)
     try:
         # Works created public must not outlive a document that publishes
         # nothing: their savepoint goes with the refused request.
-        with transaction.atomic() if public_sources else nullcontext():
+        with transaction.atomic() if batched else nullcontext():
             proposals = _proposals(
-                values, published_at=timezone.now() if public_sources else None
+                values, published_at=timezone.now() if batched else None
             )
             change_request = workflow.submit_change_request(
                 profile=profile,
                 author=workflow.system_user(),
-                summary=f"Imported from {Path(path).name}",
+                summary=_summary(path),
                 proposals=proposals,
                 origin=ChangeRequest.Origin.IMPORT,
             )
@@ -276,6 +349,25 @@ def _import_values(
     return ImportResult(
         path, values["name"], change_request, version.number if version else None
     )
+
+
+def _import_new(path: str, values: dict[str, Any]) -> ImportResult:
+    """A new profile published at once, in bulk (`workflow.import_new_profile`).
+    Its new works are created public: a new profile's request changes its
+    notes whenever they cite a work, so a request that publishes nothing
+    (`NothingToChange`) has created none, and no savepoint is needed."""
+    try:
+        version = workflow.import_new_profile(
+            summary=_summary(path),
+            proposals=_proposals(values, published_at=timezone.now()),
+        )
+    except workflow.NothingToChange:
+        return ImportResult(path, values["name"], None, None)
+    return ImportResult(path, values["name"], version.change_request, version.number)
+
+
+def _summary(path: str) -> str:
+    return f"Imported from {Path(path).name}"
 
 
 def _proposals(

@@ -8,7 +8,12 @@
 - `presenting`: the results' shapes and their escaped, marked text.
 """
 
-from profiles.search.indexing import index_all, index_profile, search_names
+from profiles.search.indexing import (
+    index_all,
+    index_new_profile,
+    index_profile,
+    search_names,
+)
 from profiles.search.presenting import GROUPS, Group, GroupPages, Results
 from profiles.search.querying import (
     GROUP_SIZE,
@@ -27,6 +32,7 @@ __all__ = [
     "Results",
     "group_pages",
     "index_all",
+    "index_new_profile",
     "index_profile",
     "profiles_named",
     "search",

@@ -310,12 +310,41 @@ def index_profile(profile: Profile) -> int:
         "name", "aliases", "position"
     )
     current, leaders = _without_hidden(current, leaders, redaction.hidden_in(current))
-    names = SearchName.objects.bulk_create(search_names(current, leaders))
+    return _write_profile_rows(current, leaders, _public_sources([profile.pk]))
+
+
+@transaction.atomic(savepoint=False)  # inside `publish_new`'s transaction
+def index_new_profile(
+    profile: Profile, leaders: list[Leader], sources: Iterable[Source]
+) -> int:
+    """`index_profile` of a profile just published for the first time, from
+    the rows just written rather than read back: `leaders` are all its
+    leaders and `sources` the works its notes cite, all public now. It has
+    no search rows to delete yet, and no suppression hides any of its
+    fields (one hides a field of a version already published).
+
+    Side effects: its `SearchName` and `SearchText` rows written; the text
+    rows of `sources` written where missing or outdated. Returns the number
+    of name rows written. `workflow.publishing.publish_new` calls it.
+    """
+    distinct = {source.pk: source for source in sources}
+    return _write_profile_rows(
+        profile, leaders, (distinct[pk] for pk in sorted(distinct))
+    )
+
+
+def _write_profile_rows(
+    profile: Profile, leaders: Iterable[Leader] | None, sources: Iterable[Source]
+) -> int:
+    """Writes the name and section rows of `profile` (as it is to be found),
+    and the rows of `sources` (the public works its notes cite) that are
+    missing or outdated. Returns the number of name rows written."""
+    names = SearchName.objects.bulk_create(search_names(profile, leaders))
     # Sources are shared between profiles: only a missing or outdated row is
     # rewritten. Rewriting every cited source's row on each publish made two
     # publishes citing one source lock each other's rows (a deadlock on
     # PostgreSQL when one also waited for the other's profile row).
-    texts = {source.pk: source_text(source) for source in _public_sources([profile.pk])}
+    texts = {source.pk: source_text(source) for source in sources}
     stored = dict(
         SearchText.objects.filter(source_id__in=texts).values_list("source_id", "text")
     )
@@ -323,7 +352,7 @@ def index_profile(profile: Profile) -> int:
     SearchText.objects.filter(
         source_id__in=[pk for pk in stale if pk in stored]
     ).delete()
-    _write_texts([*profile_texts(current), *(texts[pk] for pk in stale)])
+    _write_texts([*profile_texts(profile), *(texts[pk] for pk in stale)])
     return len(names)
 
 

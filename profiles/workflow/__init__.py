@@ -7,6 +7,8 @@ or the published record. One module per concern:
 - `transitions`: the verbs below, each atomic, locked, guarded and logged;
 - `proposals`: checking and recording what a request proposes;
 - `publishing`: accepted values -> the live record, versions, derived data;
+- `bulk`: an import's new profile recorded and published in one step, in
+  a handful of inserts;
 - `events`: the append-only log of each request;
 - `notifications`: inbox entries and emails, sent after commit; watching a
   profile and the watchers' daily digest;
@@ -16,6 +18,7 @@ or the published record. One module per concern:
 Callers use the names re-exported here: `workflow.submit_change_request(...)`.
 """
 
+from profiles.workflow.bulk import import_new_profile
 from profiles.workflow.notifications import send_watch_digests, unwatch, watch
 from profiles.workflow.permissions import system_user
 from profiles.workflow.proposals import (
@@ -72,6 +75,7 @@ __all__ = [
     "comment_on_profile",
     "conflicts",
     "hidden_versions",
+    "import_new_profile",
     "propose_revert",
     "publish_import",
     "reject",

@@ -5,12 +5,12 @@ proposals and every reviewer's comment stay in the log."""
 
 from typing import Any
 
-from profiles.models import ChangeRequest, RequestEvent
+from profiles.models import ChangeRequest, RequestEvent, Version
 
 Kind = RequestEvent.Kind
 
 
-def record(
+def new_event(
     change_request: ChangeRequest,
     kind: str,
     *,
@@ -20,7 +20,7 @@ def record(
     version: int | None = None,
     at=None,
 ) -> RequestEvent:
-    """Appends one event; `at` defaults to now."""
+    """One event, not saved yet; `at` defaults to now."""
     event = RequestEvent(
         change_request=change_request,
         kind=kind,
@@ -31,8 +31,33 @@ def record(
     )
     if at is not None:
         event.at = at
-    event.save()
     return event
+
+
+def record(change_request: ChangeRequest, kind: str, **details) -> RequestEvent:
+    """Appends one event (see `new_event` for `details`)."""
+    appended = new_event(change_request, kind, **details)
+    appended.save()
+    return appended
+
+
+def record_all(events: list[RequestEvent]) -> None:
+    """Appends events made by `new_event`, in their order, in one insert."""
+    RequestEvent.objects.bulk_create(events)
+
+
+def import_published(
+    change_request: ChangeRequest, version: Version, *, actor
+) -> list[RequestEvent]:
+    """The events of a recorded import published at once, not saved yet:
+    "approved" with its note, then "published" with the version, both at
+    the version's time."""
+    approved = {"text": change_request.decision_note}
+    published = {"version": version.number}
+    return [
+        new_event(change_request, kind, actor=actor, at=version.published_at, **details)
+        for kind, details in ((Kind.APPROVED, approved), (Kind.PUBLISHED, published))
+    ]
 
 
 def proposal_as_recorded(

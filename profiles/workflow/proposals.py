@@ -76,6 +76,12 @@ REASON_NEEDED = {
 }
 
 
+def check_summary(summary: str) -> None:
+    """Raises `ValidationError` on "summary" when it says nothing."""
+    if not summary.strip():
+        raise ValidationError({"summary": "Say in a few words what this change does."})
+
+
 def check_values(values: dict[str, Any]) -> None:
     """Raises `ValidationError` keyed by field when values cannot be published:
     they must fit `profiles.limits`, a profile needs a name, leaders need
@@ -181,17 +187,31 @@ def note_sources(name: str, value: Any) -> list[SourceEntry]:
 def record_changes(
     change_request: ChangeRequest, changed: dict[str, Proposal]
 ) -> dict[str, dict[str, Any]]:
-    """One `ProposedChange` per changed field, with its sources, written in
-    two inserts whatever the number of fields. Returns the proposal as
-    recorded, for the request's event log: {field: {"value", "sources"}}
-    with the sources' ids, fields in the profile's order."""
+    """One pending `ProposedChange` per changed field, with its sources,
+    written in two inserts whatever the number of fields. Returns the
+    proposal as recorded, for the request's event log: {field: {"value",
+    "sources"}} with the sources' ids, fields in the profile's order."""
+    return write_changes(change_request, changed)[1]
+
+
+def write_changes(
+    change_request: ChangeRequest,
+    changed: dict[str, Proposal],
+    *,
+    decision: str = ProposedChange.Decision.PENDING,
+) -> tuple[list[ProposedChange], dict[str, dict[str, Any]]]:
+    """`record_changes` with each change's `decision` given (accepted, for a
+    recorded import published at once); returns the changes written too."""
     changes, links = [], []
     for name in FIELDS:
         if name not in changed:
             continue
         proposal = changed[name]
         change = ProposedChange(
-            change_request=change_request, field=name, value=proposal.value
+            change_request=change_request,
+            field=name,
+            value=proposal.value,
+            decision=decision,
         )
         changes.append(change)
         entries = list(proposal.sources) or note_sources(name, proposal.value)
@@ -208,7 +228,7 @@ def record_changes(
     }
     for change, source in links:
         recorded[change.field]["sources"].append(source.pk)
-    return recorded
+    return changes, recorded
 
 
 def conflicts(

@@ -7,7 +7,7 @@ field provenance) is computed here, once per published version.
 """
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +25,7 @@ from profiles.models import (
     FieldProvenance,
     Leader,
     Profile,
+    ProposedChange,
     Version,
     join_lines,
 )
@@ -70,7 +71,7 @@ def publish(
     profile.version += 1
     profile.published_at = now
     if is_new:
-        _create_with_free_slug(profile, stamp)
+        _create_with_free_slug(profile, lambda profile: _save(profile, **stamp))
     else:
         _save(profile, **stamp)
     tags = []
@@ -80,10 +81,10 @@ def publish(
         profile.tags.set(accepted["tags"], clear=True)
     leaders, citations, links = [], [], []
     if "leaders" in accepted:
-        leaders = _sync_leaders(profile, accepted["leaders"], stamp)
+        leaders = _sync_leaders(profile, accepted["leaders"], stamp, new=is_new)
     if "citations" in accepted:
         citations, links = _sync_citations(
-            profile, accepted["citations"], stamp, now=now
+            profile, accepted["citations"], stamp, now=now, new=is_new
         )
     _add_notes_for(profile, sources, stamp)
     _record_provenance(profile, change_request, accepted)
@@ -108,6 +109,58 @@ def publish(
         change_request=change_request,
         published_at=now,
         snapshot=profile_to_dict(record),
+    )
+
+
+def publish_new(
+    change_request: ChangeRequest,
+    accepted: dict[str, Any],
+    *,
+    changes: Sequence[ProposedChange],
+    reviewer,
+) -> Version:
+    """`publish` of a new profile's first version for a recorded import,
+    leaving the same rows (`tests/profiles/test_import_batch.py` compares
+    them), each kind written in one insert and nothing read back.
+
+    Side effects: the profile inserted with the values, as version 1, under
+    the first slug free for its name, with its history row; its tags linked
+    (`_tag_new`); its leaders, its notes and their links to the works they
+    cite inserted with their history rows, all stamped with the request and
+    `reviewer`; works still private made public as the notes describe them;
+    each field's provenance pointing to its change among `changes` (this
+    request's, one per field of `accepted`); its search rows
+    (`search.index_new_profile`); its connections, or in an import's batch
+    its place among the profiles to connect (`indexing.index_profile`); a
+    `Version` with the profile's JSON built from those rows (`_as_read`).
+    The request is not saved: the caller points it to the profile and the
+    version as it decides it.
+    """
+    now = timezone.now()
+    stamp = {"_change_request": change_request, "_history_user": reviewer}
+    profile = Profile(version=1, published_at=now)
+    for name, value in accepted.items():
+        if name in TEXT_FIELDS or name in LIST_FIELDS:
+            setattr(profile, name, model_value(name, value))
+    _create_with_free_slug(profile, _insert)
+    _add_history(Profile, [profile], stamp)
+    tags = _tag_new(profile, accepted["tags"]) if "tags" in accepted else []
+    leaders = _sync_leaders(profile, accepted.get("leaders", []), stamp, new=True)
+    citations, links = _sync_citations(
+        profile, accepted.get("citations", []), stamp, now=now, new=True
+    )
+    FieldProvenance.objects.bulk_create(
+        FieldProvenance(profile=profile, field=change.field, change=change)
+        for change in changes
+    )
+    search.index_new_profile(profile, leaders, [link.source for link in links])
+    indexing.index_profile(profile, before=None)
+    return Version.objects.create(
+        profile=profile,
+        number=profile.version,
+        change_request=change_request,
+        published_at=now,
+        snapshot=profile_to_dict(_as_read(profile, tags, leaders, citations, links)),
     )
 
 
@@ -209,8 +262,9 @@ def _unique_slug(name: str) -> str:
 SLUG_ATTEMPTS = 5
 
 
-def _create_with_free_slug(profile: Profile, stamp: dict) -> None:
-    """Inserts a new profile under the first slug free for its name.
+def _create_with_free_slug(profile: Profile, insert: Callable[[Profile], None]):
+    """Inserts a new profile under the first slug free for its name, with
+    `insert` (a save, or an insert without its history row).
 
     Another approval can take that slug between the look-up and the insert;
     the unique index then refuses ours inside a savepoint, and the next free
@@ -220,7 +274,7 @@ def _create_with_free_slug(profile: Profile, stamp: dict) -> None:
         profile.slug = _unique_slug(profile.name)
         try:
             with transaction.atomic():
-                _save(profile, **stamp)
+                insert(profile)
             return
         except IntegrityError:
             taken = Profile.objects.filter(slug=profile.slug).exists()
@@ -232,6 +286,12 @@ def _save(instance, **stamp) -> None:
     for key, value in stamp.items():
         setattr(instance, key, value)
     instance.save()
+
+
+def _insert(instance) -> None:
+    """Inserts a new row of a tracked model without its history row (see
+    `_add_history`)."""
+    type(instance)._default_manager.bulk_create([instance])
 
 
 def _delete(instance, **stamp) -> None:
@@ -258,21 +318,31 @@ def _add(model, rows: list, stamp: dict) -> None:
     which every one we support does)."""
     if not rows:
         return
-    for row in rows:
-        row._history_user = stamp["_history_user"]
     with transaction.atomic(savepoint=False):
         model._default_manager.bulk_create(rows)
-        _history_manager(model).bulk_history_create(
-            rows,
-            default_change_reason=None,
-            custom_historical_attrs={"change_request": stamp["_change_request"]},
-        )
+        _add_history(model, rows, stamp)
 
 
-def _sync_leaders(profile: Profile, rows: list[dict], stamp: dict) -> list[Leader]:
-    """Leaders are matched by position: row n of the proposal updates leader n.
-    Returns the leaders added."""
-    existing = {leader.position: leader for leader in profile.leaders.all()}
+def _add_history(model, rows: list, stamp: dict) -> None:
+    """The history rows of rows just inserted, stamped as `_save` stamps
+    them, in one insert."""
+    for row in rows:
+        row._history_user = stamp["_history_user"]
+    _history_manager(model).bulk_history_create(
+        rows,
+        default_change_reason=None,
+        custom_historical_attrs={"change_request": stamp["_change_request"]},
+    )
+
+
+def _sync_leaders(
+    profile: Profile, rows: list[dict], stamp: dict, *, new: bool = False
+) -> list[Leader]:
+    """Leaders are matched by position: row n of the proposal updates leader n
+    (a `new` profile has none to read). Returns the leaders added."""
+    existing = (
+        {} if new else {leader.position: leader for leader in profile.leaders.all()}
+    )
     added = []
     for position, row in enumerate(rows):
         new = {
@@ -316,12 +386,17 @@ def _add_notes_for(profile: Profile, sources: Sequence[Source], stamp: dict) -> 
 
 
 def _sync_citations(
-    profile: Profile, rows: list[dict], stamp: dict, *, now
+    profile: Profile, rows: list[dict], stamp: dict, *, now, new: bool = False
 ) -> tuple[list[Citation], list[CitationSource]]:
-    """Notes are matched by number; a note whose text changed has its sources
-    read again from the new text, and they become public. Returns the notes
-    added and the links written (to added or changed notes)."""
-    existing = {citation.number: citation for citation in profile.citations.all()}
+    """Notes are matched by number (a `new` profile has none to read); a note
+    whose text changed has its sources read again from the new text, and
+    they become public. Returns the notes added and the links written (to
+    added or changed notes)."""
+    existing = (
+        {}
+        if new
+        else {citation.number: citation for citation in profile.citations.all()}
+    )
     changed = []
     for row in rows:
         citation = existing.pop(row["number"], None)

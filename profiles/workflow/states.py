@@ -47,6 +47,9 @@ TRANSITIONS: dict[str, dict[str, str]] = {
 #: States no action leaves.
 FINAL = frozenset({Status.APPROVED, Status.REJECTED, Status.WITHDRAWN})
 
+#: The decision note of a recorded import, published without review.
+RECORDED_IMPORT = "Recorded import."
+
 
 class WorkflowError(Exception):
     """A workflow step that cannot run; the message says why, for the user."""

@@ -31,12 +31,14 @@ from profiles.workflow.proposals import (
     FieldDecision,
     Proposal,
     changed_proposals,
+    check_summary,
     check_values,
     conflicts,
     record_changes,
 )
 from profiles.workflow.publishing import publish
 from profiles.workflow.states import (
+    RECORDED_IMPORT,
     Conflict,
     InvalidTransition,
     Origin,
@@ -65,11 +67,6 @@ def _clear_claim(change_request: ChangeRequest) -> None:
     change_request.claimed_at = None
 
 
-def _check_summary(summary: str) -> None:
-    if not summary.strip():
-        raise ValidationError({"summary": "Say in a few words what this change does."})
-
-
 @transaction.atomic
 def submit_change_request(
     *,
@@ -95,7 +92,7 @@ def submit_change_request(
     published or changes without a source.
     """
     permissions.check_proposer(author, origin)
-    _check_summary(summary)
+    check_summary(summary)
     base_version, changed = changed_proposals(
         profile, proposals, origin=origin, base_version=base_version
     )
@@ -141,7 +138,7 @@ def revise_change_request(
     """
     change_request = _lock(change_request)
     state = _guard(change_request, by, "revise")
-    _check_summary(summary)
+    check_summary(summary)
     base_version, changed = changed_proposals(
         change_request.profile,
         proposals,
@@ -635,16 +632,9 @@ def publish_import(change_request: ChangeRequest) -> Version:
     _clear_claim(change_request)
     change_request.reviewer = reviewer
     change_request.decided_at = version.published_at
-    change_request.decision_note = "Recorded import."
+    change_request.decision_note = RECORDED_IMPORT
     change_request.save()
-    events.record(
-        change_request,
-        Kind.APPROVED,
-        actor=reviewer,
-        text=change_request.decision_note,
-        at=version.published_at,
-    )
-    _record_published(change_request, version, actor=reviewer)
+    events.record_all(events.import_published(change_request, version, actor=reviewer))
     return version
 
 

@@ -18,6 +18,8 @@ from profiles.models import (
     Connection,
     Profile,
     ProfileDegree,
+    RequestEvent,
+    SearchName,
     Version,
 )
 from profiles.network import indexing
@@ -216,6 +218,11 @@ def test_a_refused_file_in_the_middle_leaves_the_others_and_nothing_of_itself(
     assert not Source.objects.filter(url__contains="half").exists()
     assert not Source.objects.filter(url__contains="whole").exists()
     assert out.splitlines()[-1] == f"  {bad}{message}"
+    # Nothing else of it either: the three imports' rows alone.
+    assert RequestEvent.objects.count() == 9
+    assert Profile.history.count() == 3
+    assert Version.objects.count() == 3
+    assert not SearchName.objects.filter(text__in=["Half Brigade", "Whole One"])
 
 
 def test_edges_after_a_batched_import_are_those_rebuild_network_writes(
@@ -281,6 +288,9 @@ _COMPARED = [
     "profiles.Connection",
     "profiles.ProfileDegree",
     "taggit.TaggedItem",
+    "taggit.Tag",
+    "profiles.ProposedChange_sources",
+    "profiles.Notification",
     "profiles.HistoricalProfile",
     "profiles.HistoricalLeader",
     "profiles.HistoricalCitation",
@@ -304,6 +314,8 @@ def _natural(model, pk):
         return (row.profile.slug, row.number)
     if name == "profiles.ProposedChange":
         return (row.change_request.summary, row.field)
+    if name == "taggit.Tag":
+        return row.name
     if name in {"auth.User", "accounts.User"} or hasattr(row, "username"):
         return row.get_username()
     return str(row)
@@ -426,6 +438,10 @@ def test_the_batch_path_writes_the_rows_each_file_alone_writes(tmp_path):
     assert len(alone["profiles.Version"]) == 7  # six versions 1, one version 2
     assert len(alone["profiles.Leader"]) == 11  # Old Guard has one
     assert len(alone["taggit.TaggedItem"]) == 10
+    assert len(alone["profiles.RequestEvent"]) == 7 * 3  # Old Guard's and six
+    # Three links in each new profile, two in the update, one of Old Guard.
+    assert len(alone["profiles.HistoricalCitationSource"]) == 5 * 3 + 2 + 1
+    assert alone["profiles.ProposedChange_sources"]
     assert Source.objects.get(url__contains="private-work").title == "Split"
     assert not Source.objects.filter(published_at__isnull=True).exists()
     # Each new work written once, public, instead of twice; the work that
@@ -464,3 +480,108 @@ def test_a_new_profile_s_snapshot_is_its_record_read_back(tmp_path):
         ]
     arms = versions.get(profile__name="Alpha Brigade").snapshot["citations"][1]
     assert arms["sources"][0]["title"] == "Arms"
+
+
+def test_a_new_profile_s_request_reads_submitted_approved_published(tmp_path):
+    paths = write_documents(tmp_path, GROUPS[:1])
+
+    [(_, [result])] = importing.import_files(paths, publish=True)
+
+    request = result.change_request
+    request.refresh_from_db()
+    assert (request.status, request.published_version) == ("approved", 1)
+    assert request.created_at <= request.decided_at == request.version.published_at
+    log = list(request.events.values_list("kind", "version", "text"))
+    assert log == [
+        ("submitted", None, ""),
+        ("approved", None, "Recorded import."),
+        ("published", 1, ""),
+    ]
+    times = list(request.events.values_list("at", flat=True))
+    assert times == sorted(times)
+    assert set(request.changes.values_list("decision", flat=True)) == {"accepted"}
+    history = request.profile.history.get()
+    assert (history.history_type, history.change_request_id) == ("+", request.pk)
+    assert history.history_user.username == "importer"
+
+
+def many_notes_document(name: str, count: int) -> str:
+    """A new profile with `count` leaders and `count` notes, each citing a
+    work of its own."""
+    leaders = "\n".join(
+        f"- {name} Leader{n} (aka Kunya{n}) is a deputy" for n in range(count)
+    )
+    marks = "".join(f"It happened.{superscript(n + 1)} " for n in range(count))
+    notes = "\n\n".join(
+        f"{n + 1}. Jane Analyst, “Part {n},” *Example Monitor*, 2020. "
+        f"(<https://example.org/{slug(name)}/{n}>)"
+        for n in range(count)
+    )
+    return f"""{name}
+
+Tags: many
+
+KEY LEADERS
+
+{leaders}
+
+BACKGROUND AND ANALYSIS
+
+{marks}
+
+{notes}
+"""
+
+
+def superscript(number: int) -> str:
+    return str(number).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
+def slug(name: str) -> str:
+    return re.sub(r"\W+", "-", name.lower())
+
+
+def test_a_new_profile_takes_as_many_queries_whatever_its_leaders_and_notes(tmp_path):
+    few, many = tmp_path / "few.txt", tmp_path / "many.txt"
+    few.write_text(many_notes_document("Few Brigade", 2), encoding="utf-8")
+    many.write_text(many_notes_document("Many Brigade", 30), encoding="utf-8")
+    warm = tmp_path / "warm.txt"  # the system account and the tag exist after it
+    warm.write_text(many_notes_document("Warm Brigade", 1), encoding="utf-8")
+    list(importing.import_files([warm], publish=True))
+
+    counts = []
+    for path in (few, many):
+        with CaptureQueriesContext(connection) as queries:
+            [(_, [result])] = importing.import_files([path], publish=True)
+        assert result.outcome == "created"
+        counts.append(len(queries))
+
+    assert Profile.objects.get(name="Many Brigade").leaders.count() == 30
+    assert Profile.objects.get(name="Many Brigade").citations.count() == 30
+    assert counts[0] == counts[1]
+    assert counts[1] < 50
+
+
+def test_a_later_file_in_the_batch_updates_a_profile_an_earlier_one_created(
+    tmp_path,
+):
+    """A name is looked up in the names read for the batch, which must
+    include the profiles the batch has just created, in any case."""
+    [first] = write_documents(tmp_path, GROUPS[:1])
+    again = tmp_path / "again.json"
+    again.write_text(
+        '{"name": "ALPHA BRIGADE", "slug": "another-slug", "size": ["Small"]}',
+        encoding="utf-8",
+    )
+
+    outcomes = [
+        outcome for _, outcome in importing.import_files([first, again], publish=True)
+    ]
+
+    assert [result.outcome for [result] in outcomes] == ["created", "updated"]
+    profile = Profile.objects.get()
+    assert (profile.name, profile.version, profile.size) == (
+        "ALPHA BRIGADE",
+        2,
+        "Small",
+    )
