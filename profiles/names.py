@@ -48,6 +48,7 @@ stay apart. Changing these rules changes every stored key: rebuild the index
 (`profiles.search.index_all`) in a data migration.
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -144,6 +145,13 @@ def _is_word_char(char: str) -> bool:
     )
 
 
+#: Words recur from name to name (articles, kunyas, common names and places):
+#: their keys are computed once per process (`search_names` builds dozens per
+#: profile).
+_WORDS_CACHED = 50_000
+
+
+@functools.lru_cache(maxsize=_WORDS_CACHED)
 def _normalise(word: str) -> str:
     word = "".join(c for c in word if c not in APOSTROPHES and c not in _JOINERS)
     word = unicodedata.normalize("NFKD", word.casefold())
@@ -261,6 +269,7 @@ def _latin_key(word: str) -> str:
     return _VOWEL_RUN.sub(_vowel_run, _semivowels(word))
 
 
+@functools.lru_cache(maxsize=_WORDS_CACHED)
 def _word_key(raw: str) -> str:
     return _latin_key(raw) if _LATIN.search(raw) else raw
 
