@@ -205,7 +205,7 @@ def test_a_reviewer_sends_a_field_back_and_the_author_finds_the_new_request(
 
 
 def test_a_reviewer_resolves_a_conflict_and_approves_part_of_a_request(
-    live_server, page, two_fields
+    live_server, page, axe_violations, two_fields
 ):
     """The request on size and weapons was written against version 1; another
     size was published since. The reviewer publishes an edited size, rejects
@@ -247,6 +247,7 @@ def test_a_reviewer_resolves_a_conflict_and_approves_part_of_a_request(
     page.get_by_role("button", name="Approve").click()
 
     expect(page.get_by_text("Published as version 3.")).to_be_visible()
+    assert axe_violations() == []  # the message included
     expect(page.locator("dd.status")).to_have_text("Approved")
     expect(page.locator(".event-partly_approved")).to_be_visible()
     expect(page.locator("#change-weapons .field-outcome")).to_have_text(
