@@ -1,4 +1,7 @@
-"""The read-only JSON API of published profiles (CONTRACT.md)."""
+"""The read-only JSON API of published profiles (CONTRACT.md). Anonymous
+readers get the list from the page cache until the next publish, and a
+profile until its page's state changes, with `ETag`/304
+(`profiles.page_cache`)."""
 
 from urllib.parse import urlencode
 
@@ -9,6 +12,7 @@ from django.views.decorators.http import require_GET
 from profiles import exporting, limits, queries
 from profiles.models import Profile
 from profiles.network import queries as network_queries
+from profiles.page_cache import cached_profile_data, public_page_cache
 
 PER_PAGE = 50
 
@@ -23,7 +27,16 @@ def _list_url(request, **cursor: str) -> str:
     )
 
 
+def _list_key(request) -> str:
+    """A list page's entry in the page cache: its cursor, and nothing else
+    the address may carry."""
+    after = request.GET.get("after", "")[: limits.NAME_CHARS["name"]]
+    before = request.GET.get("before", "")[: limits.NAME_CHARS["name"]]
+    return f"api-profiles:{urlencode({'after': after, 'before': before})}"
+
+
 @require_GET
+@public_page_cache(_list_key)
 def profile_list(request):
     """Published profiles in slug order, `PER_PAGE` at a time. `next` and
     `previous` are the addresses of the pages either side, null at either
@@ -74,6 +87,7 @@ def profile_list(request):
 
 
 @require_GET
+@cached_profile_data
 def profile_detail(request, slug: str):
     try:
         profile = queries.published_profile(slug)

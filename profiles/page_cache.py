@@ -28,6 +28,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.dateparse import parse_datetime
@@ -145,23 +146,28 @@ def _serve(
     state: PageState,
     key: str,
 ) -> HttpResponse:
-    """A 304 if the reader has this state's page, else the page from the
-    cache, rendered and stored on a miss."""
+    """A 304 if the reader has this state's page, else the page (its body
+    and content type) from the cache, rendered and stored on a miss. Pages
+    hold absolute addresses, so the site's address is part of the key."""
     etag, last_modified = state.etag, state.last_modified
     response = get_conditional_response(
         request, etag=etag, last_modified=int(last_modified)
     )
     if response is None:
-        state_key = f"{key}{etag}{last_modified}".encode()
-        cache_key = f"page:{hashlib.sha256(state_key).hexdigest()}"
-        content = cache.get(cache_key)
-        if content is None:
+        site = f"{request.scheme}://{request.get_host()}"
+        state_key = f"{site}{key}{etag}{last_modified}".encode()
+        cache_key = f"page:v2:{hashlib.sha256(state_key).hexdigest()}"
+        cached = cache.get(cache_key)
+        if cached is None:
             response = render_page()
             if response.status_code != 200:
                 return response
-            cache.set(cache_key, response.content, TIMEOUT)
+            if isinstance(response, SimpleTemplateResponse):
+                response.render()  # a class-based view's: rendered later otherwise
+            cache.set(cache_key, (response.content, response["Content-Type"]), TIMEOUT)
         else:
-            response = HttpResponse(content)
+            content, content_type = cached
+            response = HttpResponse(content, content_type=content_type)
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
     response["Cache-Control"] = "public, max-age=0, must-revalidate"
@@ -182,22 +188,30 @@ def cached_fragment[T](name: str, state: PageState, render: Callable[[], T]) -> 
     return value
 
 
+def cached_profile_data(view: Callable[..., HttpResponse]):
+    """Serves `view(request, slug)`, what one published profile's state
+    alone decides (the API's profile), whole from the cache for anonymous
+    readers, with the profile page's ETag."""
+    return _by_profile_state(view, "profile-data", give_state=False)
+
+
 def cached_profile_page(view: Callable[..., HttpResponse]):
     """Serves `view(request, slug, state=...)` whole from the cache for
     anonymous readers. Everyone else gets the view's own answer; the view is
     given the profile's published state (None when it has no such page) to
     key what it caches with `cached_fragment`."""
+    return _by_profile_state(view, "profile", give_state=True)
 
+
+def _by_profile_state(view, name: str, *, give_state: bool):
     @wraps(view)
     def wrapper(request: HttpRequest, slug: str) -> HttpResponse:
         state = _published_state(slug)
+        extra = {"state": state} if give_state else {}
         if state is None or not _cacheable(request):
-            return view(request, slug, state=state)
+            return view(request, slug, **extra)
         return _serve(
-            request,
-            lambda: view(request, slug, state=state),
-            state,
-            f"profile:{slug}",
+            request, lambda: view(request, slug, **extra), state, f"{name}:{slug}"
         )
 
     return wrapper

@@ -21,8 +21,10 @@ from profiles.sitemaps import ProfileSitemap
 from profiles.views import sources as source_views
 from tests.factories import (
     add_bulk_versions,
+    editor_user,
     publish_change,
     publish_profile,
+    reviewer_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +71,7 @@ def public_urls(profile: Profile, other: Profile) -> list[str]:
         "/search/?q=brigade",
         f"/search/?q={other.name}",
         "/search/?q=لواء",
+        "/search/?q=brigade&in=mentions&page=2",
         "/network/",
         f"/network/?profile={other.slug}",
         "/network/?q=brigade",
@@ -76,6 +79,7 @@ def public_urls(profile: Profile, other: Profile) -> list[str]:
         "/changes/",
         "/changes/feed/",
         "/api/v1/profiles/",
+        "/api/v1/profiles/?after=brigade-010",
         f"/api/v1/profiles/{slug}/",
         "/api/v1/network/",
         "/sitemap.xml",
@@ -169,6 +173,31 @@ def test_a_profile_page_loads_the_same_rows_at_20_and_200_profiles(
     grow_to(200)
 
     assert measure(client, profile.get_absolute_url()) == few
+
+
+@pytest.mark.parametrize("role", [editor_user, reviewer_user])
+def test_a_signed_in_profile_page_does_the_same_work_at_20_and_200_profiles(
+    client, profile_and_hub, role, settings
+):
+    """Signed in, the article is rendered once per published state (here
+    each time: the cache is off) and then comes from the cache; the reader's
+    own parts around it are a few small queries."""
+    profile, _ = profile_and_hub
+    url = profile.get_absolute_url()
+    client.force_login(role())
+    grow_to(20)
+    rendered_few = measure(client, url)
+    grow_to(200)
+    rendered_many = measure(client, url)
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
+    client.get(url)  # the article is cached
+
+    cached_queries, _ = measure(client, url)
+
+    assert rendered_many == rendered_few
+    assert cached_queries <= MOST_QUERIES
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from django.views.generic import ListView
 
@@ -19,6 +20,7 @@ from profiles.page_cache import (
     cached_fragment,
     cached_profile_page,
     cached_public_page,
+    public_page_cache,
 )
 from profiles.presenting import profile_page_context
 from profiles.sections import FIELD_LABELS
@@ -33,6 +35,18 @@ def home(request):
     )
 
 
+#: What the profile list reads of its address: its filters and page.
+LIST_PARAMETERS = ("q", "tag", "designation", "area", "sort", "page")
+
+
+def _list_key(request) -> str:
+    """A list page's entry in the page cache: its filters and page, and
+    nothing else the address may carry."""
+    shown = {name: request.GET.get(name, "")[:200] for name in LIST_PARAMETERS}
+    return f"profiles:{urlencode(shown)}"
+
+
+@method_decorator(public_page_cache(_list_key), name="dispatch")
 class ProfileListView(ListView):
     template_name = "profiles/list.html"
     context_object_name = "profiles"

@@ -202,7 +202,17 @@ def test_an_unknown_profile_is_not_found(client):
 # Pages drawn from the whole record: home and the network --------------------
 
 
-@pytest.mark.parametrize("path", ["/", "/network/", "/network/?year=2019"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/network/",
+        "/network/?year=2019",
+        "/profiles/",
+        "/profiles/?sort=updated",
+        "/api/v1/profiles/",
+    ],
+)
 def test_a_whole_record_page_is_cached_until_anything_is_published(
     client, profile, path, django_assert_num_queries
 ):
@@ -226,3 +236,63 @@ def test_a_whole_record_page_is_fresh_for_signed_in_people(client, profile):
     response = client.get("/network/")
 
     assert "ETag" not in response
+
+
+def test_the_profile_list_keys_on_its_filters_not_the_whole_address(
+    client, profile, django_assert_num_queries
+):
+    first = client.get("/profiles/?tag=syria")
+
+    with django_assert_num_queries(1):
+        again = client.get("/profiles/?tag=syria&utm_source=mail")
+
+    assert again.content == first.content
+
+
+# The JSON API -----------------------------------------------------------------
+
+
+def test_the_api_profile_is_cached_until_its_page_changes(
+    client, profile, django_assert_num_queries
+):
+    url = reverse("api:profile-detail", args=[profile.slug])
+    first = client.get(url)
+
+    with django_assert_num_queries(1):
+        second = client.get(url)
+    by_etag = client.get(url, headers={"If-None-Match": first["ETag"]})
+    publish(profile, size=["About 900 fighters"])
+    after = client.get(url, headers={"If-None-Match": first["ETag"]})
+
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"] == "application/json"
+    assert second["Vary"] == "Cookie"
+    assert by_etag.status_code == 304
+    assert after.status_code == 200
+    assert after.json()["size"] == ["About 900 fighters"]
+
+
+def test_the_api_list_is_json_from_the_cache_too(client, profile):
+    client.get("/api/v1/profiles/")
+
+    response = client.get("/api/v1/profiles/")
+
+    assert response["Content-Type"] == "application/json"
+    assert [row["slug"] for row in response.json()["results"]] == [profile.slug]
+
+
+def test_an_unknown_api_profile_is_not_found_and_not_cached(client):
+    response = client.get(reverse("api:profile-detail", args=["no-such"]))
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No published profile with this slug."}
+    assert "ETag" not in response
+
+
+def test_each_site_address_has_its_own_cached_page(client, profile, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "mirror.example"]
+    client.get("/api/v1/profiles/")
+
+    mirrored = client.get("/api/v1/profiles/", headers={"Host": "mirror.example"})
+
+    assert mirrored.json()["results"][0]["url"].startswith("http://mirror.example/")
