@@ -100,6 +100,32 @@ def prose(context, text: str) -> SafeString:
     return _remembered(_prose_html, text, _seen(context))
 
 
+@register.simple_tag(takes_context=True)
+def leader_items(context, leaders) -> SafeString:
+    """The leaders' list items: name, aliases and role (with its footnote
+    marks linked), built here rather than by the template: a profile may
+    have 200 leaders."""
+    seen = _seen(context)
+    items = []
+    for leader in leaders:
+        aliases = format_html_join(
+            ", ",
+            '<span class="alias" dir="auto">{}</span>',
+            ((a,) for a in leader.alias_list),
+        )
+        items.append(
+            format_html(
+                '<li dir="auto"><span class="leader-name">{}</span>{}{}</li>\n',
+                leader.name,
+                format_html(" (aka {})", aliases) if aliases else "",
+                format_html(" {}", _remembered(_line_html, leader.role, seen))
+                if leader.role
+                else "",
+            )
+        )
+    return mark_safe("".join(items))  # each item is built with format_html
+
+
 def _line_html(text: str, seen: set[int]) -> SafeString:
     return _clean(_html(text, seen))
 
@@ -115,21 +141,31 @@ def _remembered(render, text: str, seen: set[int]) -> SafeString:
     the anchor its back link points to). Side effect: adds the notes it marks
     to `seen`, as `render` does. A profile's 200 leaders and their roles
     were sanitised one by one on every view."""
-    if len(text) > _REMEMBERED_CHARS:
+    if len(text) > _REMEMBERED_LONG_CHARS:
         return render(text, seen)
+    remembered = (
+        _remembered_render
+        if len(text) <= _REMEMBERED_CHARS
+        else _remembered_long_render
+    )
     before = frozenset(n for n in footnote_numbers(text) if n in seen)
-    html, marked = _remembered_render(render, text, before)
+    html, marked = remembered(render, text, before)
     seen.update(marked)
     return html
 
 
-@lru_cache(maxsize=8_192)
-def _remembered_render(
+def _render_marking(
     render, text: str, seen_before: frozenset[int]
 ) -> tuple[SafeString, frozenset[int]]:
     seen = set(seen_before)
     html = render(text, seen)
     return html, frozenset(seen - seen_before)
+
+
+_remembered_render = lru_cache(maxsize=8_192)(_render_marking)
+#: Long texts (a background of many paragraphs): fewer of them, as each
+#: holds up to `_REMEMBERED_LONG_CHARS` of text and more of HTML.
+_remembered_long_render = lru_cache(maxsize=256)(_render_marking)
 
 
 @register.filter
@@ -178,8 +214,10 @@ def source_marks(numbers) -> SafeString:
 
 #: What a note's HTML shows of a work it cites, in `SourceEntry`'s order.
 _WORK_FIELDS = ("authors", "title", "publication", "date", "url", "language")
-#: Texts longer than this are rendered on every view rather than remembered.
+#: Texts longer than this are rendered on every view rather than remembered
+#: among the many; prose up to the second length among a few.
 _REMEMBERED_CHARS = 2_000
+_REMEMBERED_LONG_CHARS = 40_000
 
 
 def _works(citation) -> tuple[SourceEntry, ...]:
