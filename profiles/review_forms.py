@@ -174,11 +174,14 @@ class ReviewForm(forms.Form):
         changes: Sequence[ProposedChange],
         conflicts: Sequence[str] = (),
         unseen: Sequence[str] = (),
+        send_back: bool = True,
         action: str = "",
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.action = action
+        # No "send back" when nobody could rework the fields (an import).
+        self.send_back = send_back
         self.changes = list(changes)
         self.conflicts = set(conflicts)
         # Fields whose proposed value holds text a suppression hides from
@@ -238,8 +241,12 @@ class ReviewForm(forms.Form):
     def _add_controls(self, change: ProposedChange) -> None:
         name, label = change.field, FIELD_LABELS[change.field]
         self.fields[f"{name}-decision"] = forms.ChoiceField(
-            label=f"Accept, reject or send back the change to {label}",
-            choices=DECISION_CHOICES,
+            label=(
+                f"Accept, reject or send back the change to {label}"
+                if self.send_back
+                else f"Accept or reject the change to {label}"
+            ),
+            choices=DECISION_CHOICES if self.send_back else DECISION_CHOICES[:2],
             # Nothing is chosen for the reviewer: approving needs a choice on
             # every field (see `clean`); rejecting or sending the whole
             # request back does not.

@@ -255,6 +255,7 @@ def _review_form(
         changes=changes,
         conflicts=conflicts,
         unseen=_unseen_fields(user, change_request, changes) if conflicts else (),
+        send_back=workflow.can_rework(change_request),
         action=action,
     )
 

@@ -20,7 +20,7 @@ Callers use the names re-exported here: `workflow.submit_change_request(...)`.
 
 from profiles.workflow.bulk import import_new_profile
 from profiles.workflow.notifications import send_watch_digests, unwatch, watch
-from profiles.workflow.permissions import system_user
+from profiles.workflow.permissions import can_rework, system_user
 from profiles.workflow.proposals import (
     FieldDecision,
     Proposal,
@@ -69,6 +69,7 @@ __all__ = [
     "Status",
     "WorkflowError",
     "approve",
+    "can_rework",
     "check_values",
     "claim",
     "comment",

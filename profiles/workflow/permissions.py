@@ -27,6 +27,10 @@ NOT_THE_AUTHOR = {
     "withdraw": "Only the author can withdraw this request.",
 }
 NOT_AN_EDITOR = "Only editors can propose changes."
+NOBODY_TO_SEND_BACK = (
+    "Its author can no longer rework a request (an import, or an account "
+    "closed or no longer an editor's): accept or reject this field."
+)
 
 
 def refusal(user, change_request: ChangeRequest, action: str) -> str | None:
@@ -77,3 +81,10 @@ def system_user():
         user.set_unusable_password()
         user.save(update_fields=["password"])
     return user
+
+
+def can_rework(change_request: ChangeRequest) -> bool:
+    """Whether fields sent back would reach someone who can revise them: the
+    author, while they may still propose changes (the importer account
+    never can)."""
+    return roles.can_propose(change_request.author)

@@ -393,6 +393,7 @@ def approve(
     Returns the new `Version`, or None when nothing was accepted.
     Raises `Conflict` for accepted fields in conflict without a value, and
     `ValidationError` for a field rejected or sent back without a reason, a
+    field sent back to an author who can no longer rework it (an import), a
     new profile's fields accepted without its name, or values that cannot be
     published together.
     """
@@ -467,8 +468,9 @@ def _decide_fields(
     `decisions` says (unsaved); returns the accepted values to publish, by
     field. Raises `ValueError` for a decision on a field the request does not
     change, `ValidationError` for a field rejected or sent back without a
-    reason or a new profile's fields accepted without its name, `Conflict`
-    for accepted fields in conflict without a value."""
+    reason or sent back to nobody who can rework it, or a new profile's
+    fields accepted without its name, `Conflict` for accepted fields in
+    conflict without a value."""
     unknown = set(decisions) - {change.field for change in changes}
     if unknown:
         raise ValueError(f"Not fields of this request: {', '.join(sorted(unknown))}")
@@ -483,6 +485,8 @@ def _decide_fields(
         if not decision.accept:
             if not change.reason:
                 errors[change.field] = REASON_NEEDED[change.decision]
+            elif decision.send_back and not permissions.can_rework(change_request):
+                errors[change.field] = permissions.NOBODY_TO_SEND_BACK
             continue
         if change.field in clashing and not decision.resolves:
             unresolved.append(change.field)

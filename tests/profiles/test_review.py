@@ -1530,3 +1530,28 @@ def test_an_edit_request_folds_nothing(client, editor, reviewer, profile):
     html = html_of(client.get(detail_url(change_request)))
 
     assert "unchanged-sections" not in html
+
+
+def test_an_import_s_fields_cannot_be_sent_back(client, reviewer, profile):
+    """The importer account cannot rework anything: its request's fields are
+    accepted or rejected."""
+    change_request = workflow.submit_change_request(
+        profile=profile,
+        author=workflow.system_user(),
+        summary="Re-import",
+        proposals={"size": workflow.Proposal(["About 900 fighters in 2021"])},
+        origin=ChangeRequest.Origin.IMPORT,
+    )
+    client.force_login(reviewer)
+
+    html = html_of(client.get(detail_url(change_request)))
+    response = decide(client, change_request, **{"size-decision": "send_back"})
+
+    size = section_html(html, "size")
+    assert "<legend>Accept or reject the change to Size</legend>" in size
+    assert 'value="accept"' in size
+    assert 'value="reject"' in size
+    assert 'value="send_back"' not in size
+    assert "Select a valid choice." in section_html(html_of(response), "size")
+    change_request.refresh_from_db()
+    assert change_request.status == "pending"

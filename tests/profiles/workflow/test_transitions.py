@@ -849,3 +849,62 @@ def test_a_new_profile_is_not_published_without_its_name(
     assert (change_request.status, change_request.profile) == ("pending", None)
     assert not Profile.objects.filter(name="").exists()
     assert ChangeRequest.objects.count() == 1
+
+
+def _imported(profile) -> ChangeRequest:
+    return workflow.submit_change_request(
+        profile=profile,
+        author=workflow.system_user(),
+        summary="Imported",
+        proposals={
+            "size": workflow.Proposal(["Bigger"]),
+            "weapons": workflow.Proposal(["Rifles"]),
+        },
+        origin=ChangeRequest.Origin.IMPORT,
+    )
+
+
+def _by_a_closed_account(profile) -> ChangeRequest:
+    change_request = request_in(
+        "pending", profile=profile, author=editor_user(), decider=None
+    )
+    change_request.author.is_active = False
+    change_request.author.save()
+    return change_request
+
+
+def _by_a_former_editor(profile) -> ChangeRequest:
+    change_request = request_in(
+        "pending", profile=profile, author=editor_user(), decider=None
+    )
+    change_request.author.groups.clear()
+    return change_request
+
+
+@pytest.mark.parametrize(
+    "make_request",
+    [_imported, _by_a_closed_account, _by_a_former_editor],
+    ids=["an import", "a closed account", "no longer an editor"],
+)
+def test_nothing_is_sent_back_to_an_author_who_cannot_rework_it(
+    reviewer, profile, make_request
+):
+    change_request = make_request(profile)
+
+    with pytest.raises(ValidationError) as refused:
+        workflow.approve(
+            change_request,
+            reviewer=reviewer,
+            decisions={
+                "size": workflow.FieldDecision(accept=True),
+                "weapons": send_back("Which rifles?"),
+            },
+        )
+
+    assert refused.value.message_dict == {
+        "weapons": [workflow.permissions.NOBODY_TO_SEND_BACK]
+    }
+    change_request.refresh_from_db()
+    assert change_request.status == "pending"
+    assert not ChangeRequest.objects.filter(status=Status.CHANGES_REQUESTED).exists()
+    assert list(change_request.events.values_list("kind", flat=True)) == ["submitted"]
