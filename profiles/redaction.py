@@ -105,7 +105,7 @@ def placeholder(field: str, value: Any, at: datetime) -> Any:
 @dataclass(frozen=True)
 class Hidden:
     """The suppressed values of one profile: field -> {value key: when it
-    was first hidden}; and, when asked for (`hidden_in(with_versions=True)`),
+    was first hidden}; and, when asked for (`hidden_in(versions=...)`),
     (field, version number) -> when, for each version whose snapshot has a
     hidden value: a change's proposal may differ from what its version
     published (publishing adds notes for new sources), and what that version
@@ -189,10 +189,16 @@ def _hidden(rows: Iterable[tuple[str, str, datetime]]) -> Hidden:
     return Hidden(dict(keys))
 
 
-def hidden_in(profile: Profile | int | None, *, with_versions: bool = False) -> Hidden:
-    """The suppressed values of a profile: one indexed query; and with
-    `with_versions`, the versions that carry them (reading the snapshots,
-    only of a profile with suppressions)."""
+def hidden_in(
+    profile: Profile | int | None,
+    *,
+    versions: Iterable[int | None] = (),
+    with_versions: bool = False,
+) -> Hidden:
+    """The suppressed values of a profile: one indexed query; and for the
+    version numbers in `versions` (all of them `with_versions`, which only
+    `hidden_versions` asks for), which hidden values their snapshots carry:
+    one more query, only for a profile with suppressions."""
     if profile is None:
         return NOTHING
     pk = profile if isinstance(profile, int) else profile.pk
@@ -201,14 +207,17 @@ def hidden_in(profile: Profile | int | None, *, with_versions: bool = False) -> 
         .order_by("at", "pk")
         .values_list("field", "value_key", "at")
     )
-    if not (hidden and with_versions):
+    numbers = {number for number in versions if number is not None}
+    if not (hidden and (numbers or with_versions)):
         return hidden
-    versions = {}
-    snapshots = Version.objects.filter(profile_id=pk).values_list("number", "snapshot")
-    for number, snapshot in snapshots.iterator():
+    snapshots = Version.objects.filter(profile_id=pk)
+    if not with_versions:
+        snapshots = snapshots.filter(number__in=numbers)
+    found = {}
+    for number, snapshot in snapshots.values_list("number", "snapshot").iterator():
         for name, at in hidden.fields(snapshot).items():
-            versions[name, number] = at
-    return replace(hidden, versions=versions)
+            found[name, number] = at
+    return replace(hidden, versions=found)
 
 
 def hidden_by_profile(profile_pks: Iterable[int] | None = None) -> dict[int, Hidden]:

@@ -137,7 +137,10 @@ def field_history(request, slug: str, field: str):
     end = page.end_index()
     older = [*changes[1:], *queries.field_changes(profile, field)[end : end + 1]]
     deadline = diff.shared_deadline()
-    hidden = redaction.hidden_in(profile, with_versions=True)
+    hidden = redaction.hidden_in(
+        profile,
+        versions={c.change_request.published_version for c in [*changes, *older]},
+    )
 
     def shown(change):
         version = change.change_request.published_version

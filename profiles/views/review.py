@@ -266,7 +266,9 @@ def _unseen_fields(user, change_request: ChangeRequest, changes) -> list[str]:
     textarea with it."""
     if roles.sees_suppressed(user) or not change_request.profile_id:
         return []
-    hidden = redaction.hidden_in(change_request.profile_id, with_versions=True)
+    hidden = redaction.hidden_in(
+        change_request.profile_id, versions=[change_request.published_version]
+    )
     published = change_request.published_version
     return [
         change.field
@@ -297,7 +299,7 @@ def _render_detail(
     hidden = (
         redaction.NOTHING
         if roles.sees_suppressed(request.user)
-        else redaction.hidden_in(profile, with_versions=True)
+        else redaction.hidden_in(profile, versions=[change_request.published_version])
     )
     published = change_request.published_version
     current = hidden.values(profile_values(profile)) if profile else {}

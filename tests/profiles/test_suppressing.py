@@ -2,6 +2,8 @@
 everyone without the permission, and what readers get once it is hidden."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from profiles import workflow
@@ -9,6 +11,7 @@ from profiles.models import Suppression
 from tests.factories import (
     SourceFactory,
     UserFactory,
+    add_bulk_versions,
     editor_user,
     publish_change,
     publish_profile,
@@ -183,3 +186,20 @@ def test_a_conflict_offers_no_textarea_holding_a_hidden_value(client, staff, sho
     assert 'name="atrocities-resolution"' in html
     assert ('name="atrocities-edited"' in html) is shown
     assert (LEAK in html) is shown
+
+
+def test_field_history_reads_only_its_page_s_snapshots(client, secret_profile):
+    """Which versions carry a hidden value is read for the page's entries
+    only, not for the whole history of a profile with a suppression."""
+    add_bulk_versions(secret_profile, 60)
+    hide_secret(secret_profile)
+    secret_profile.refresh_from_db()
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/profiles/{secret_profile.slug}/fields/atrocities/")
+
+    assert response.status_code == 200
+    snapshots = [q["sql"] for q in queries if '"snapshot"' in q["sql"]]
+    assert len(snapshots) == 1
+    assert '"number" IN (' in snapshots[0]
+    assert LEAK not in response.content.decode()
