@@ -6,10 +6,10 @@ citation style.
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from sources.dates import iso_partial_date
+from sources.languages import detect_language
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,12 @@ _LINK_SLOT = re.compile(
     r"\s*\)\s*\.?\s*$"
 )
 _WEB_LINK = re.compile(r"(?:https?://|www\.)", re.IGNORECASE)
+# A parenthesis ending the segment with words beside its link or links:
+# "(archived at https://a.example/x and originally at https://b.example/y)".
+_LINK_GROUP = re.compile(r"\((?P<inner>[^()]*)\)\s*\.?\s*$")
+# A web address anywhere in a note; punctuation ending it is trimmed after.
+_ANY_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"“”«»]+", re.IGNORECASE)
+_URL_END_PUNCTUATION = ".,;:!?'’"
 _ITALIC = re.compile(r"\*(?P<publication>[^*\n]+?)\*(?:\s*\((?P<place>[^()\n]*)\))?")
 _CLOSING_QUOTES: dict[str, str] = {"”": "“", '"': '"', "»": "«"}
 # Punctuation ending a sentence or a lead-in ("see:"), possibly followed by a
@@ -71,8 +77,64 @@ _ABBREVIATIONS = frozenset(
     ]
 )
 _LEAD_IN = re.compile(r"(?i)(?:see also|see|cf\.)\s+")
+# Words that say what a note's writer did or found ("report republished by",
+# "copy hosted by", "undated profile"): text holding one is commentary, not
+# the names of authors.
+_COMMENTARY_WORDS = frozenset(
+    [
+        "accessed",
+        "according",
+        "archived",
+        "available",
+        "by",
+        "cited",
+        "copy",
+        "hosted",
+        "mirror",
+        "mirrored",
+        "originally",
+        "posted",
+        "quoted",
+        "reported",
+        "republished",
+        "reposted",
+        "retrieved",
+        "undated",
+        "via",
+    ]
+)
+# Lower-case words that begin a name: "al-Tamimi", "bin Laden", "de Gaulle".
+_NAME_PARTICLES = frozenset(
+    [
+        "abu",
+        "ad",
+        "al",
+        "an",
+        "ar",
+        "as",
+        "ash",
+        "at",
+        "az",
+        "ben",
+        "bin",
+        "bint",
+        "d",
+        "da",
+        "de",
+        "del",
+        "der",
+        "di",
+        "du",
+        "el",
+        "ibn",
+        "la",
+        "le",
+        "van",
+        "von",
+    ]
+)
+_WORD = re.compile(r"[^\W\d_]+")
 _LAST_WORD = re.compile(r"([^\W\d_]+)$")
-_PERSIAN_LETTERS = frozenset("پچژگکی")
 
 
 def parse_note(text: str) -> tuple[str, tuple[SourceEntry, ...]]:
@@ -81,41 +143,32 @@ def parse_note(text: str) -> tuple[str, tuple[SourceEntry, ...]]:
     A segment is a source when it ends in a link, or names an *italic*
     publication followed by a readable date; anything else is commentary.
     Several sources are separated by ";" right after a link's closing
-    parenthesis. The commentary is the
+    parenthesis. A closing parenthesis holding several links with words
+    between them ("archived at … and originally at …") gives one source per
+    link, each with the segment's description, in the order given; an
+    address in running prose stays a link of the commentary. The commentary
+    is the
     text before the first source's authors; lead-ins found before later
-    sources are appended to it rather than lost.
+    sources are appended to it rather than lost. Text before a title that
+    says what the writer did ("report republished by …") is commentary, not
+    authors: a field is filled only where the note clearly states it.
     """
     commentary_parts: list[str] = []
     entries: list[SourceEntry] = []
     for segment in _split_segments(text):
-        commentary, entry = _parse_segment(segment)
+        commentary, found = _parse_segment(segment)
         if commentary:
             commentary_parts.append(commentary)
-        if entry is not None:
-            entries.append(entry)
+        entries.extend(found)
     return " ".join(commentary_parts), tuple(entries)
 
 
 def guess_language(text: str) -> str:
-    """Language code from the script of the text's letters: fa, ar, en or "".
+    """Language code of the text: ar, fa, ur, en, fr, or "" without letters.
 
-    Arabic-script text is Persian when it uses a letter Arabic lacks
-    (پ چ ژ گ ک ی). Mixed text goes to the script with more letters.
+    Read by `sources.languages.detect_language` (remembered by text).
     """
-    arabic = latin = 0
-    persian = False
-    for char in text:
-        if not char.isalpha():
-            continue
-        name = unicodedata.name(char, "")
-        if name.startswith("ARABIC"):
-            arabic += 1
-            persian = persian or char in _PERSIAN_LETTERS
-        elif name.startswith("LATIN"):
-            latin += 1
-    if arabic and arabic >= latin:
-        return "fa" if persian else "ar"
-    return "en" if latin else ""
+    return detect_language(text)
 
 
 def format_source(entry: SourceEntry) -> str:
@@ -159,28 +212,48 @@ def _split_segments(text: str) -> list[str]:
     segments: list[str] = []
     start = 0
     for match in re.finditer(";", text):
-        if _LINK_SLOT.search(text, start, match.start()):
+        before = text[start : match.start()]
+        if _LINK_SLOT.search(before) or _link_group(before):
             segments.append(text[start : match.start()])
             start = match.end()
     segments.append(text[start:])
     return [segment.strip() for segment in segments if segment.strip()]
 
 
-def _parse_segment(segment: str) -> tuple[str, SourceEntry | None]:
-    """Commentary and source of one segment; the source is None for commentary."""
+def _parse_segment(segment: str) -> tuple[str, tuple[SourceEntry, ...]]:
+    """Commentary and sources of one segment, in the order of their links;
+    no source for commentary without a web address."""
     link = _LINK_SLOT.search(segment)
-    url = ""
+    urls: list[str] = []
     body = segment
     if link:
         raw_url = link["bracketed"] or link["bare"]
-        url = raw_url if _WEB_LINK.match(raw_url) else ""
+        urls = [raw_url] if _WEB_LINK.match(raw_url) else []
         body = segment[: link.start()]
+    elif group := _link_group(segment):
+        urls = _web_urls(group["inner"])
+        body = segment[: group.start()]
+    commentary, entry = _describe(segment, body, bool(link or urls), bool(urls))
+    if entry is None:
+        described = tuple(map(_url_entry, urls))
+    else:
+        described = tuple(_with_url(entry, url) for url in urls) or (entry,)
+    return commentary, described
+
+
+def _describe(
+    segment: str, body: str, linked: bool, has_url: bool
+) -> tuple[str, SourceEntry | None]:
+    """Commentary and the work `body` describes, without a URL: its authors,
+    title, publication and date. None when it names no work: no title or
+    publication, and no web address (`has_url`) to name it by; a segment
+    ending in a link (`linked`) needs no date to be read as a citation."""
     body = body.strip()
     # The period closing the citation (before its link) belongs to no field.
     body = body.removesuffix(".").rstrip()
 
     publication_match = _find_publication(body)
-    if link is None and not _reads_as_citation(body, publication_match):
+    if not linked and not _reads_as_citation(body, publication_match):
         return segment.strip(), None
 
     publication = ""
@@ -198,7 +271,7 @@ def _parse_segment(segment: str) -> tuple[str, SourceEntry | None]:
         if not title:
             before, date = _split_trailing_date(body)
 
-    if not (url or title or publication):
+    if not (has_url or title or publication):
         # A link we will not follow (javascript:, mailto:) and nothing else to
         # name a work by: the segment is commentary, not a source.
         return segment.strip(), None
@@ -208,10 +281,45 @@ def _parse_segment(segment: str) -> tuple[str, SourceEntry | None]:
         title=title,
         publication=publication,
         date=date,
-        url=url,
         language=guess_language(title or authors or publication),
     )
     return commentary, entry
+
+
+def _url_entry(url: str) -> SourceEntry:
+    return SourceEntry(url=url)
+
+
+def _with_url(entry: SourceEntry, url: str) -> SourceEntry:
+    return SourceEntry(
+        authors=entry.authors,
+        title=entry.title,
+        publication=entry.publication,
+        date=entry.date,
+        url=url,
+        language=entry.language,
+    )
+
+
+def _link_group(segment: str) -> re.Match[str] | None:
+    """The parenthesis ending `segment` when it holds a web address."""
+    group = _LINK_GROUP.search(segment)
+    if group is None or not _ANY_URL.search(group["inner"]):
+        return None
+    return group
+
+
+def _web_urls(text: str) -> list[str]:
+    """The web addresses in `text`, in order, without the punctuation that
+    ends the sentence around them or a ")" they did not open."""
+    urls = []
+    for match in _ANY_URL.finditer(text):
+        url = match[0].rstrip(_URL_END_PUNCTUATION)
+        while url.endswith(")") and url.count(")") > url.count("("):
+            url = url[:-1].rstrip(_URL_END_PUNCTUATION)
+        if url.lower() not in ("www.", "http://", "https://"):
+            urls.append(url)
+    return urls
 
 
 def _find_publication(body: str) -> re.Match[str] | None:
@@ -294,7 +402,25 @@ def _split_authors(before: str) -> tuple[str, str]:
     if lead_in := _LEAD_IN.match(authors):
         commentary = f"{commentary} {lead_in[0].strip()}".strip()
         authors = authors[lead_in.end() :]
+    if authors and _reads_as_commentary(authors):
+        return before.strip().removesuffix(",").rstrip(), ""
     return commentary, authors
+
+
+def _reads_as_commentary(authors: str) -> bool:
+    """Whether the text standing where authors go says what someone did
+    ("report republished by …") rather than naming people: it starts with
+    a lower-case word that begins no name, or holds a word of
+    `_COMMENTARY_WORDS`."""
+    if authors.startswith("@"):
+        return False
+    words = [word.lower() for word in _WORD.findall(authors)]
+    if any(word in _COMMENTARY_WORDS for word in words):
+        return True
+    first = _WORD.search(authors)
+    return bool(
+        first and first[0][0].islower() and first[0].lower() not in _NAME_PARTICLES
+    )
 
 
 def _last_boundary_end(text: str) -> int:

@@ -185,7 +185,7 @@ def test_source_without_publication():
         ("", ""),
         ("2017 — 3,000", ""),
         ("Tribal Mapping", "en"),
-        ("Élite forces à Alep", "en"),
+        ("Élite forces à Alep", "fr"),
         ("الميليشيات في حلب", "ar"),
         ("پیام فرمانده", "fa"),
         ("نگاهی به سوریه", "fa"),
