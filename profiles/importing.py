@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -25,6 +25,7 @@ from profiles.models import ChangeRequest, Profile
 from profiles.network import indexing
 from profiles.network.matching import fold
 from profiles.serializers import FIELDS, InvalidValues, document_values, json_values
+from profiles.workflow import pending
 from sources.bibliography import sources_for
 from sources.citations import parse_note
 
@@ -229,17 +230,51 @@ def _import_group(
     (`names` given), in one transaction, each in its own savepoint. Nothing
     is yielded while the transaction is open, so a caller that stops early
     loses nothing it was told was imported."""
-    outcomes: list[tuple[Path, list[ImportResult] | ImportFailed]] = []
-    with transaction.atomic() if names is not None else nullcontext():
-        for path in paths:
-            try:
-                outcome = _import_file(
-                    path, publish=publish, dry_run=dry_run, names=names
-                )
-            except ImportFailed as error:
-                outcome = error
-            outcomes.append((path, outcome))
-    return outcomes
+    if names is None:
+        return [
+            (path, _outcome(path, publish=publish, dry_run=dry_run, names=None))
+            for path in paths
+        ]
+    try:
+        with transaction.atomic(), pending.grouped() as group:
+            outcomes = [
+                (path, _outcome(path, publish=publish, dry_run=dry_run, names=names))
+                for path in paths
+            ]
+            group.write()
+        return outcomes
+    except DatabaseError:
+        # A row kept for the group was refused when written, and the whole
+        # group rolled back: again, each file writing its own rows, so the
+        # file at fault is refused alone.
+        names.forget()
+        with transaction.atomic():
+            return [
+                (path, _outcome(path, publish=publish, dry_run=dry_run, names=names))
+                for path in paths
+            ]
+
+
+def _outcome(
+    path: Path, *, publish: bool, dry_run: bool, names: "_ProfileNames | None"
+) -> list[ImportResult] | ImportFailed:
+    """One file imported (`_import_file`), or why it was refused. In a
+    commit group (`pending.grouped`), the rows the file kept join the
+    group's, or are dropped with the file; a file that reads back rows the
+    group still holds (it updates a profile an earlier file created) is
+    imported again once the group is written, writing its own rows."""
+    try:
+        outcome = _import_file(path, publish=publish, dry_run=dry_run, names=names)
+    except ImportFailed as error:
+        pending.drop_file()
+        return error
+    except pending.RowsPending:
+        pending.drop_file()
+        pending.write_group()
+        with pending.paused():
+            return _outcome(path, publish=publish, dry_run=dry_run, names=names)
+    pending.keep_file()
+    return outcome
 
 
 class _ProfileNames:
@@ -255,6 +290,11 @@ class _ProfileNames:
     def __init__(self) -> None:
         self._pks: dict[str, set[int]] = {}
         self._last = 0
+
+    def forget(self) -> None:
+        """Reads every name again at the next look-up: after a rollback,
+        whose profiles' ids may be given again."""
+        self._pks, self._last = {}, 0
 
     def may_exist(self, name: str) -> bool:
         """False only when no profile is called `name`, in any case."""
@@ -329,6 +369,8 @@ def _import_values(
     batched = names is not None
     if profile is None and batched:
         return _import_new(path, values)
+    if batched:
+        pending.check_none_pending()  # the usual path reads the profile back
     try:
         # Works created public must not outlive a document that publishes
         # nothing: their savepoint goes with the refused request.

@@ -18,7 +18,7 @@ its transaction, and `index_all` rebuilds everything.
 """
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from django.db import connection, transaction
 
@@ -77,11 +77,10 @@ _PROSE_PROFILE_FIELDS = ("name", "english_name", "alternative_names", *TEXT_FIEL
 # Names -------------------------------------------------------------------------
 
 
-def _suffix_rows(
-    profile: Profile, kind: str, text: str, position: int | None
-) -> Iterator[SearchName]:
-    """One row per word the name's key may start at; a joined compound given
-    name (`Abdulaziz`) may also start at its second part (`aziz`)."""
+def _suffix_rows(kind: str, text: str, position: int | None) -> Iterator[tuple]:
+    """One row per word the name's key may start at, as a `NameRow` tuple;
+    a joined compound given name (`Abdulaziz`) may also start at its second
+    part (`aziz`)."""
     keys = [word.key for word in name_words(text)]
     seen = set()
     for word in range(len(keys)):
@@ -93,14 +92,7 @@ def _suffix_rows(
             if key in seen:
                 continue
             seen.add(key)
-            yield SearchName(
-                profile=profile,
-                kind=kind,
-                leader_position=position,
-                text=text,
-                word=word,
-                key=key,
-            )
+            yield (kind, position, text, word, key)
 
 
 def _surname(name: str) -> str:
@@ -179,11 +171,24 @@ def prose_names(text: str) -> list[str]:
     return names
 
 
+#: The columns of a name row as `name_rows` gives it, after the profile.
+NAME_COLUMNS = ("kind", "leader_position", "text", "word", "key")
+
+
 def search_names(
     profile: Profile, leaders: Iterable[Leader] | None = None
 ) -> list[SearchName]:
     """The index rows of a profile's names, its leaders' and the names in
     its text (unsaved)."""
+    return [
+        SearchName(profile=profile, **dict(zip(NAME_COLUMNS, row, strict=True)))
+        for row in name_rows(profile, leaders)
+    ]
+
+
+def name_rows(profile: Profile, leaders: Iterable[Leader] | None = None) -> list[tuple]:
+    """`search_names` as plain tuples of `NAME_COLUMNS`: a profile has about
+    ninety, and a model object per row cost more than writing them."""
     leaders = profile.leaders.all() if leaders is None else leaders
     names = [(Kind.NAME, profile.name, None)]
     if profile.english_name:
@@ -208,7 +213,7 @@ def search_names(
         if (kind, text, position) in seen:
             continue
         seen.add((kind, text, position))
-        rows += _suffix_rows(profile, kind, text, position)
+        rows += _suffix_rows(kind, text, position)
     return rows
 
 
@@ -237,7 +242,10 @@ def source_text(source: Source) -> SearchText:
     )
 
 
-def _write_texts(rows: list[SearchText], *, batch_size: int | None = None) -> None:
+def write_texts(rows: list[SearchText], *, batch_size: int | None = None) -> None:
+    """Inserts text rows (on PostgreSQL with their search vectors)."""
+    if not rows:
+        return
     written = SearchText.objects.bulk_create(rows, batch_size=batch_size)
     if connection.vendor == "postgresql" and written:
         from django.contrib.postgres.search import SearchVector  # PostgreSQL only
@@ -313,9 +321,17 @@ def index_profile(profile: Profile) -> int:
     return _write_profile_rows(current, leaders, _public_sources([profile.pk]))
 
 
+def _write_now(write: Callable[[list], object], rows: list) -> None:
+    write(rows)
+
+
 @transaction.atomic(savepoint=False)  # inside `publish_new`'s transaction
 def index_new_profile(
-    profile: Profile, leaders: list[Leader], sources: Iterable[Source]
+    profile: Profile,
+    leaders: list[Leader],
+    sources: Iterable[Source],
+    *,
+    keep: Callable[[Callable[[list], object], list], None] = _write_now,
 ) -> int:
     """`index_profile` of a profile just published for the first time, from
     the rows just written rather than read back: `leaders` are all its
@@ -323,14 +339,18 @@ def index_new_profile(
     no search rows to delete yet, and no suppression hides any of its
     fields (one hides a field of a version already published).
 
-    Side effects: its `SearchName` and `SearchText` rows written; the text
-    rows of `sources` written where missing or outdated. Returns the number
-    of name rows written. `workflow.publishing.publish_new` calls it.
+    Side effects: its `SearchName` and `SearchText` rows handed to
+    `keep(writer, rows)`, which writes them now (the default) or later in
+    the same transaction (`workflow.pending.keep`); the text rows of
+    `sources` written now where missing or outdated. Returns the number of
+    name rows. `workflow.publishing.publish_new` calls it.
     """
     distinct = {source.pk: source for source in sources}
-    return _write_profile_rows(
-        profile, leaders, (distinct[pk] for pk in sorted(distinct))
-    )
+    names = name_rows(profile, leaders)
+    keep(insert_names, [(profile.pk, *row) for row in names])
+    keep(write_texts, profile_texts(profile))
+    write_texts(_stale_source_texts(distinct[pk] for pk in sorted(distinct)))
+    return len(names)
 
 
 def _write_profile_rows(
@@ -339,21 +359,48 @@ def _write_profile_rows(
     """Writes the name and section rows of `profile` (as it is to be found),
     and the rows of `sources` (the public works its notes cite) that are
     missing or outdated. Returns the number of name rows written."""
-    names = SearchName.objects.bulk_create(search_names(profile, leaders))
-    # Sources are shared between profiles: only a missing or outdated row is
-    # rewritten. Rewriting every cited source's row on each publish made two
-    # publishes citing one source lock each other's rows (a deadlock on
-    # PostgreSQL when one also waited for the other's profile row).
+    names = name_rows(profile, leaders)
+    insert_names([(profile.pk, *row) for row in names])
+    write_texts([*profile_texts(profile), *_stale_source_texts(sources)])
+    return len(names)
+
+
+def _stale_source_texts(sources: Iterable[Source]) -> list[SearchText]:
+    """The text rows of `sources` that are missing or outdated, unsaved; an
+    outdated row is deleted.
+
+    Sources are shared between profiles: only a missing or outdated row is
+    rewritten. Rewriting every cited source's row on each publish made two
+    publishes citing one source lock each other's rows (a deadlock on
+    PostgreSQL when one also waited for the other's profile row)."""
     texts = {source.pk: source_text(source) for source in sources}
+    if not texts:
+        return []
     stored = dict(
         SearchText.objects.filter(source_id__in=texts).values_list("source_id", "text")
     )
     stale = [pk for pk, row in texts.items() if stored.get(pk) != row.text]
-    SearchText.objects.filter(
-        source_id__in=[pk for pk in stale if pk in stored]
-    ).delete()
-    _write_texts([*profile_texts(profile), *(texts[pk] for pk in stale)])
-    return len(names)
+    outdated = [pk for pk in stale if pk in stored]
+    if outdated:
+        SearchText.objects.filter(source_id__in=outdated).delete()
+    return [texts[pk] for pk in stale]
+
+
+def insert_names(rows: list[tuple]) -> None:
+    """Inserts name rows, each a profile's id and a row of `name_rows`, in
+    one statement run once per row, without a model object per row."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(column) for column in ("profile_id", *NAME_COLUMNS))
+    marks = ", ".join(["%s"] * (len(NAME_COLUMNS) + 1))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {quote(SearchName._meta.db_table)} ({columns}) "
+            f"VALUES ({marks})",
+            # A kind is a `TextChoices` member: its plain value is written.
+            [(profile_id, str(kind), *rest) for profile_id, kind, *rest in rows],
+        )
 
 
 @transaction.atomic
@@ -381,15 +428,15 @@ def index_all() -> int:
         texts += profile_texts(profile)
         if len(names) > 20_000:
             written += len(SearchName.objects.bulk_create(names, batch_size=1000))
-            _write_texts(texts, batch_size=500)
+            write_texts(texts, batch_size=500)
             names, texts = [], []
     written += len(SearchName.objects.bulk_create(names, batch_size=1000))
-    _write_texts(texts, batch_size=500)
+    write_texts(texts, batch_size=500)
     batch = []
     for source in _public_sources(None):
         batch.append(source_text(source))
         if len(batch) >= 5000:
-            _write_texts(batch, batch_size=1000)
+            write_texts(batch, batch_size=1000)
             batch = []
-    _write_texts(batch, batch_size=1000)
+    write_texts(batch, batch_size=1000)
     return written

@@ -14,7 +14,7 @@ path.
 from django.db import transaction
 
 from profiles.models import ChangeRequest, ProposedChange, Version
-from profiles.workflow import events, permissions
+from profiles.workflow import events, pending, permissions
 from profiles.workflow.proposals import (
     Proposal,
     changed_proposals,
@@ -40,7 +40,10 @@ def import_new_profile(*, summary: str, proposals: dict[str, Proposal]) -> Versi
     `publishing.publish_new` writes (the profile and everything under it,
     its history rows, search rows and version); the events "submitted" (with
     the proposal), "approved" and "published". No notification: imports
-    send none.
+    send none. Rows nothing reads back (the links of changes to their
+    sources, the events, and those `publish_new` keeps) go through
+    `pending.keep`: written before this returns, or when an import's
+    commit group is written (`pending.grouped`).
     Raises `NothingToChange` when every field is empty and `ValidationError`
     (keyed by field) for values that could not be published, as
     `submit_change_request` does.
@@ -61,7 +64,7 @@ def import_new_profile(*, summary: str, proposals: dict[str, Proposal]) -> Versi
     )
     state = next_state(change_request, "approve")
     changes, recorded = write_changes(
-        change_request, changed, decision=ProposedChange.Decision.ACCEPTED
+        change_request, changed, decision=ProposedChange.Decision.ACCEPTED, later=True
     )
     submitted = events.new_event(
         change_request,
@@ -93,7 +96,8 @@ def import_new_profile(*, summary: str, proposals: dict[str, Proposal]) -> Versi
             "updated_at",
         ]
     )
-    events.record_all(
-        [submitted, *events.import_published(change_request, version, actor=author)]
+    pending.keep(
+        events.record_all,
+        [submitted, *events.import_published(change_request, version, actor=author)],
     )
     return version

@@ -16,6 +16,7 @@ from profiles import limits, queries
 from profiles.document import footnote_numbers
 from profiles.models import ChangeRequest, Profile, ProposedChange
 from profiles.serializers import FIELDS, TEXT_FIELDS, json_values, profile_values
+from profiles.workflow import pending
 from profiles.workflow.states import NothingToChange, Origin
 from sources.bibliography import source_for
 from sources.citations import SourceEntry, parse_note
@@ -199,9 +200,12 @@ def write_changes(
     changed: dict[str, Proposal],
     *,
     decision: str = ProposedChange.Decision.PENDING,
+    later: bool = False,
 ) -> tuple[list[ProposedChange], dict[str, dict[str, Any]]]:
     """`record_changes` with each change's `decision` given (accepted, for a
-    recorded import published at once); returns the changes written too."""
+    recorded import published at once); returns the changes written too.
+    With `later`, the links to the changes' sources are kept for
+    `pending` (nothing reads them back while an import runs)."""
     changes, links = [], []
     for name in FIELDS:
         if name not in changed:
@@ -219,16 +223,25 @@ def write_changes(
         links += [(change, source) for source in dict.fromkeys(sources)]
     ProposedChange.objects.bulk_create(changes)
     through = ProposedChange.sources.through
-    through.objects.bulk_create(
+    rows = [
         through(proposedchange_id=change.pk, source_id=source.pk)
         for change, source in links
-    )
+    ]
+    if later:
+        pending.keep(_link_sources, rows)
+    else:
+        _link_sources(rows)
     recorded: dict[str, dict[str, Any]] = {
         change.field: {"value": change.value, "sources": []} for change in changes
     }
     for change, source in links:
         recorded[change.field]["sources"].append(source.pk)
     return changes, recorded
+
+
+def _link_sources(rows: list) -> None:
+    """Inserts links between proposed changes and their sources."""
+    ProposedChange.sources.through.objects.bulk_create(rows)
 
 
 def conflicts(

@@ -12,10 +12,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
-from simple_history.utils import get_history_manager_for_model
+from simple_history.utils import (
+    get_change_reason_from_object,
+    get_history_manager_for_model,
+)
 
 from profiles import queries, search
 from profiles.models import (
@@ -31,6 +34,7 @@ from profiles.models import (
 )
 from profiles.network import indexing
 from profiles.serializers import LIST_FIELDS, TEXT_FIELDS, model_value, profile_to_dict
+from profiles.workflow import pending
 from sources.bibliography import publish_source, sources_for
 from sources.citations import format_source, parse_note
 from sources.models import Source
@@ -133,8 +137,12 @@ def publish_new(
     (`search.index_new_profile`); its connections, or in an import's batch
     its place among the profiles to connect (`indexing.index_profile`); a
     `Version` with the profile's JSON built from those rows (`_as_read`).
-    The request is not saved: the caller points it to the profile and the
-    version as it decides it.
+    Only the profile and its notes are inserted at once; the other rows,
+    which nothing reads back, go through `pending.keep`: written before
+    this returns, or inside an import's commit group when the group is
+    written (the returned version has no id until then). The request is not
+    saved: the caller points it to the profile and the version as it
+    decides it.
     """
     now = timezone.now()
     stamp = {"_change_request": change_request, "_history_user": reviewer}
@@ -143,25 +151,34 @@ def publish_new(
         if name in TEXT_FIELDS or name in LIST_FIELDS:
             setattr(profile, name, model_value(name, value))
     _create_with_free_slug(profile, _insert)
-    _add_history(Profile, [profile], stamp)
-    tags = _tag_new(profile, accepted["tags"]) if "tags" in accepted else []
-    leaders = _sync_leaders(profile, accepted.get("leaders", []), stamp, new=True)
+    _add_history(Profile, [profile], stamp, later=True)
+    tags = _tag_new(profile, accepted["tags"], later=True) if "tags" in accepted else []
+    leaders = _sync_leaders(
+        profile, accepted.get("leaders", []), stamp, new=True, later=True
+    )
     citations, links = _sync_citations(
-        profile, accepted.get("citations", []), stamp, now=now, new=True
+        profile, accepted.get("citations", []), stamp, now=now, new=True, later=True
     )
-    FieldProvenance.objects.bulk_create(
-        FieldProvenance(profile=profile, field=change.field, change=change)
-        for change in changes
+    pending.keep(
+        _inserter(FieldProvenance),
+        [
+            FieldProvenance(profile=profile, field=change.field, change=change)
+            for change in changes
+        ],
     )
-    search.index_new_profile(profile, leaders, [link.source for link in links])
+    search.index_new_profile(
+        profile, leaders, [link.source for link in links], keep=pending.keep
+    )
     indexing.index_profile(profile, before=None)
-    return Version.objects.create(
+    version = Version(
         profile=profile,
         number=profile.version,
         change_request=change_request,
         published_at=now,
         snapshot=profile_to_dict(_as_read(profile, tags, leaders, citations, links)),
     )
+    pending.keep(_inserter(Version), [version])
+    return version
 
 
 def _as_read(
@@ -207,11 +224,12 @@ def _prefetched(manager, rows: list) -> QuerySet:
     return queryset
 
 
-def _tag_new(profile: Profile, names: list[str]) -> list:
+def _tag_new(profile: Profile, names: list[str], *, later: bool = False) -> list:
     """Tags a new profile: each tag found as taggit's `add` finds it (by
     name, case-insensitively with `TAGGIT_CASE_INSENSITIVE`: the oldest of
     equal tags) or created, then linked in one insert instead of a look-up
-    and an insert each. Returns the tags in the order linked."""
+    and an insert each (kept for `pending` when `later`). Returns the tags
+    in the order linked."""
     through = profile.tags.through
     tag_model = through.tag_model()
     lookup = (
@@ -219,19 +237,45 @@ def _tag_new(profile: Profile, names: list[str]) -> list:
         if getattr(settings, "TAGGIT_CASE_INSENSITIVE", False)
         else "name"
     )
+    known = _known_tags(tag_model, lookup, names)
     tags: dict[int, Any] = {}
     for name in names:
-        tag = (
+        tag = known.get(name) or (
             tag_model.objects.filter(**{lookup: name}).order_by("pk").first()
             or tag_model.objects.get_or_create(
                 **{lookup: name}, defaults={"name": name}
             )[0]
         )
         tags.setdefault(tag.pk, tag)
-    through.objects.bulk_create(
-        through(tag=tag, content_object=profile) for tag in tags.values()
-    )
+    links = [through(tag=tag, content_object=profile) for tag in tags.values()]
+    if later:
+        pending.keep(_inserter(through), links)
+    else:
+        through.objects.bulk_create(links)
     return list(tags.values())
+
+
+def _known_tags(tag_model, lookup: str, names: list[str]) -> dict[str, Any]:
+    """The existing tag of each of `names` whose spelling is plain ASCII,
+    read in one query: the oldest tag equal to it as `lookup` compares (for
+    ASCII every database compares case as Python's `lower` does). Other
+    names are left to a look-up of their own."""
+    plain = [name for name in dict.fromkeys(names) if name.isascii()]
+    if not plain:
+        return {}
+    wanted = Q()
+    for name in plain:
+        wanted |= Q(**{lookup: name})
+    loose = lookup.endswith("iexact")
+    known: dict[str, Any] = {}
+    for tag in tag_model.objects.filter(wanted).order_by("pk"):
+        if not tag.name.isascii():
+            return {}  # a database's own case rules: each name looked up alone
+        for name in plain:
+            same = tag.name.lower() == name.lower() if loose else tag.name == name
+            if same:
+                known.setdefault(name, tag)
+    return known
 
 
 def _record_provenance(
@@ -300,6 +344,55 @@ def _delete(instance, **stamp) -> None:
     instance.delete()
 
 
+def _insert_all(model, rows: list) -> None:
+    if rows:
+        model._default_manager.bulk_create(rows)
+
+
+_inserters: dict[type, Callable[[list], None]] = {}
+
+
+def _inserter(model) -> Callable[[list], None]:
+    """The one function (`pending` groups rows by it) that inserts rows of
+    `model` in one statement."""
+    if model not in _inserters:
+        _inserters[model] = lambda rows: _insert_all(model, rows)
+    return _inserters[model]
+
+
+_history_inserters: dict[type, Callable[[list], None]] = {}
+
+
+def _history_inserter(model) -> Callable[[list], None]:
+    """The one function that inserts the history rows of (row, stamp)
+    pairs of `model`, built as `_add_history` builds them, in one
+    statement."""
+    if model not in _history_inserters:
+
+        def insert(pairs: list) -> None:
+            history = _history_manager(model).model
+            _insert_all(history, [_history_row(history, *pair) for pair in pairs])
+
+        _history_inserters[model] = insert
+    return _history_inserters[model]
+
+
+def _history_row(history, row, stamp: dict):
+    """The history row simple-history's `bulk_history_create` builds for a
+    row just inserted, stamped as `_add_history` stamps it."""
+    return history(
+        history_date=timezone.now(),
+        history_user=stamp["_history_user"],
+        history_change_reason=get_change_reason_from_object(row) or None,
+        history_type="+",
+        change_request=stamp["_change_request"],
+        **{
+            field.attname: getattr(row, field.attname)
+            for field in history.tracked_fields
+        },
+    )
+
+
 _history_managers: dict[type, Any] = {}
 
 
@@ -311,21 +404,30 @@ def _history_manager(model):
     return _history_managers[model]
 
 
-def _add(model, rows: list, stamp: dict) -> None:
+def _add(model, rows: list, stamp: dict, *, later: bool = False) -> None:
     """Inserts new rows of a tracked model and their history rows, stamped
     as `_save` stamps them, in one insert each (what simple-history's
     `bulk_create_with_history` does, on databases that return the new keys,
-    which every one we support does)."""
+    which every one we support does); both kept for `pending` when
+    `later`."""
     if not rows:
+        return
+    if later:
+        pending.keep(_inserter(model), rows)
+        _add_history(model, rows, stamp, later=True)
         return
     with transaction.atomic(savepoint=False):
         model._default_manager.bulk_create(rows)
         _add_history(model, rows, stamp)
 
 
-def _add_history(model, rows: list, stamp: dict) -> None:
+def _add_history(model, rows: list, stamp: dict, *, later: bool = False) -> None:
     """The history rows of rows just inserted, stamped as `_save` stamps
-    them, in one insert."""
+    them, in one insert; kept for `pending` when `later` (built when
+    written, once the rows have their ids)."""
+    if later:
+        pending.keep(_history_inserter(model), [(row, stamp) for row in rows])
+        return
     for row in rows:
         row._history_user = stamp["_history_user"]
     _history_manager(model).bulk_history_create(
@@ -336,10 +438,16 @@ def _add_history(model, rows: list, stamp: dict) -> None:
 
 
 def _sync_leaders(
-    profile: Profile, rows: list[dict], stamp: dict, *, new: bool = False
+    profile: Profile,
+    rows: list[dict],
+    stamp: dict,
+    *,
+    new: bool = False,
+    later: bool = False,
 ) -> list[Leader]:
     """Leaders are matched by position: row n of the proposal updates leader n
-    (a `new` profile has none to read). Returns the leaders added."""
+    (a `new` profile has none to read); those added are kept for `pending`
+    when `later`. Returns the leaders added."""
     existing = (
         {} if new else {leader.position: leader for leader in profile.leaders.all()}
     )
@@ -357,7 +465,7 @@ def _sync_leaders(
             for key, value in new.items():
                 setattr(leader, key, value)
             _save(leader, **stamp)
-    _add(Leader, added, stamp)
+    _add(Leader, added, stamp, later=later)
     for leader in existing.values():
         _delete(leader, **stamp)
     return added
@@ -386,12 +494,20 @@ def _add_notes_for(profile: Profile, sources: Sequence[Source], stamp: dict) -> 
 
 
 def _sync_citations(
-    profile: Profile, rows: list[dict], stamp: dict, *, now, new: bool = False
+    profile: Profile,
+    rows: list[dict],
+    stamp: dict,
+    *,
+    now,
+    new: bool = False,
+    later: bool = False,
 ) -> tuple[list[Citation], list[CitationSource]]:
     """Notes are matched by number (a `new` profile has none to read); a note
     whose text changed has its sources read again from the new text, and
-    they become public. Returns the notes added and the links written (to
-    added or changed notes)."""
+    they become public. With `later`, the notes are inserted at once (their
+    links need their ids) and their history rows and links kept for
+    `pending`. Returns the notes added and the links written (to added or
+    changed notes)."""
     existing = (
         {}
         if new
@@ -422,10 +538,14 @@ def _sync_citations(
             links.append(
                 CitationSource(citation=citation, source=source, position=position)
             )
-    _add(Citation, added, stamp)
+    if later:
+        _insert_all(Citation, added)
+        _add_history(Citation, added, stamp, later=True)
+    else:
+        _add(Citation, added, stamp)
     for link in links:
         link.citation_id = link.citation.pk  # the new notes have theirs now
-    _add(CitationSource, links, stamp)
+    _add(CitationSource, links, stamp, later=later)
     for citation in existing.values():
         for link in citation.citation_sources.all():
             _delete(link, **stamp)

@@ -585,3 +585,74 @@ def test_a_later_file_in_the_batch_updates_a_profile_an_earlier_one_created(
         2,
         "Small",
     )
+
+
+def _inserts_into(queries, table: str) -> int:
+    return sum(
+        1
+        for query in queries
+        # A statement run for many rows is logged as "N times: INSERT …".
+        if f'INSERT INTO "{table}"' in query["sql"]
+    )
+
+
+def test_a_commit_group_writes_each_kind_of_row_read_back_by_nothing_at_once(
+    tmp_path,
+):
+    paths = write_documents(tmp_path)
+
+    with CaptureQueriesContext(connection) as queries:
+        outcomes = list(importing.import_files(paths, publish=True))
+
+    assert [result.outcome for _, [result] in outcomes] == ["created"] * 5
+    for table in (
+        "profiles_searchname",
+        "profiles_leader",
+        "profiles_historicalleader",
+        "profiles_historicalprofile",
+        "profiles_requestevent",
+        "profiles_fieldprovenance",
+        "profiles_version",
+        "taggit_taggeditem",
+    ):
+        assert _inserts_into(queries, table) == 1, table
+    # Rows whose ids later rows need are still inserted file by file.
+    assert _inserts_into(queries, "profiles_profile") == 5
+    for profile in Profile.objects.all():
+        assert profile.search_names.filter(kind="name").exists()
+        assert profile.versions.get().snapshot["name"] == profile.name
+
+
+def test_a_group_whose_rows_are_refused_when_written_is_imported_file_by_file(
+    tmp_path, monkeypatch
+):
+    """When the rows a group kept are refused by the database, the group is
+    rolled back and imported again, each file writing its own rows: a file
+    the database refuses then stands alone, and no row is written twice."""
+    from django.db import IntegrityError
+
+    from profiles.workflow import pending
+
+    written = pending.PendingRows.write
+    attempts = []
+
+    def refuse_once(group):
+        attempts.append(group.holds_rows())
+        if len(attempts) == 1:
+            raise IntegrityError("refused")
+        written(group)
+
+    monkeypatch.setattr(pending.PendingRows, "write", refuse_once)
+    paths = write_documents(tmp_path)
+
+    outcomes = list(importing.import_files(paths, publish=True))
+
+    assert attempts[0] is True
+    assert [result.outcome for _, [result] in outcomes] == ["created"] * 5
+    assert Profile.objects.count() == 5
+    assert Profile.history.count() == 5
+    assert Version.objects.count() == 5
+    assert RequestEvent.objects.count() == 15
+    assert ChangeRequest.objects.count() == 5
+    assert SearchName.objects.filter(kind="name", word=0).count() == 5
+    assert Source.objects.count() == Source.history.count()

@@ -1,0 +1,131 @@
+"""Rows of an import's commit group written together at its end.
+
+`import_profiles --publish` commits its files a group at a time
+(`importing.COMMIT_FILES`). A new profile's document writes about fifteen
+kinds of rows; Django spends about a millisecond on each insert statement
+whatever its number of rows, so each kind written once per document cost
+more than the rows themselves. Inside `grouped()`, the rows no later step
+reads back (history rows, search rows, events, leaders, provenance, …) are
+kept here, per file, and written one statement per kind when the group
+ends (`write`). Rows whose keys later rows need (profiles, requests, their
+changes, notes, works) are still inserted at once.
+
+A file refused half-way drops what it kept (`drop_file`), as its savepoint
+drops what it inserted. Anything that reads a profile's rows back (an
+update of a profile an earlier file of the group created) checks first that
+none is kept (`check_none_pending`).
+"""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+Writer = Callable[[list], Any]
+
+
+class PendingRows:
+    """The rows kept for one commit group: per kind (a writer taking a list
+    of rows), in the order kinds were first kept, so a kind kept after
+    another (a row's history after the row) is written after it."""
+
+    def __init__(self) -> None:
+        self._kept: dict[Writer, list] = {}
+        self._file: dict[Writer, list] = {}
+
+    def keep(self, write: Writer, rows: list) -> None:
+        """Keeps `rows`, to be written by `write` with the other rows of
+        their kind, once the current file is kept (`keep_file`)."""
+        if rows:
+            self._file.setdefault(write, []).extend(rows)
+
+    def keep_file(self) -> None:
+        """The current file was imported: its rows join the group's."""
+        for write, rows in self._file.items():
+            self._kept.setdefault(write, []).extend(rows)
+        self._file = {}
+
+    def drop_file(self) -> None:
+        """The current file was refused: its rows are forgotten."""
+        self._file = {}
+
+    def holds_rows(self) -> bool:
+        return bool(self._kept or self._file)
+
+    def write(self) -> None:
+        """Writes the rows of the files kept so far, one call per kind, and
+        forgets them. Side effects: the inserts of each kind's writer."""
+        kept, self._kept = self._kept, {}
+        for write, rows in kept.items():
+            write(rows)
+
+
+_current: ContextVar[PendingRows | None] = ContextVar("pending_rows", default=None)
+
+
+@contextmanager
+def grouped() -> Iterator[PendingRows]:
+    """Rows written through `keep` inside this block are kept in the
+    returned group until its `write`; the caller writes it before its
+    transaction commits."""
+    group = PendingRows()
+    token = _current.set(group)
+    try:
+        yield group
+    finally:
+        _current.reset(token)
+
+
+def keep_file() -> None:
+    """The current group's `keep_file`, if any."""
+    group = _current.get()
+    if group is not None:
+        group.keep_file()
+
+
+def drop_file() -> None:
+    """The current group's `drop_file`, if any."""
+    group = _current.get()
+    if group is not None:
+        group.drop_file()
+
+
+def write_group() -> None:
+    """The current group's `write`, if any."""
+    group = _current.get()
+    if group is not None:
+        group.write()
+
+
+def keep(write: Writer, rows: list) -> None:
+    """`write(rows)` now, or inside `grouped()` when the group is written."""
+    group = _current.get()
+    if group is None:
+        if rows:
+            write(rows)
+    else:
+        group.keep(write, rows)
+
+
+class RowsPending(Exception):
+    """Raised by `check_none_pending` inside a commit group holding rows."""
+
+
+def check_none_pending() -> None:
+    """Raises `RowsPending` when rows are kept unwritten: before a step that
+    reads back rows that may be among them (a profile's leaders, versions,
+    search rows). The importer then drops the file, writes the group and
+    imports the file again in `paused()`."""
+    group = _current.get()
+    if group is not None and group.holds_rows():
+        raise RowsPending("rows of this commit group are not written yet")
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """Inside this block, `keep` writes at once."""
+    token = _current.set(None)
+    try:
+        yield
+    finally:
+        _current.reset(token)
