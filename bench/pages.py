@@ -6,7 +6,7 @@ them, and prints one table of throughput as a ratio to `/healthz/`.
     .venv/bin/python bench/pages.py --reuse --only search --no-import
     .venv/bin/python bench/pages.py \
         --database-url postgres://postgres@127.0.0.1:5432/bench_pages
-    .venv/bin/python bench/pages.py --reuse --profile /profiles/<slug>/ --cookie
+    .venv/bin/python bench/pages.py --reuse --profile /profiles/<slug>/ --cache-off
 
 Steps: seeds a large database with `bench/seed.py` (5,000 profiles, 15,000
 leaders, 20,000 sources, 100,000 versions, one profile with 10,000 versions,
@@ -16,11 +16,13 @@ keeps the one already seeded; SQLite at `bench/bench.sqlite3` by default
 (dropped and created again unless --reuse). Collects static files into a
 temporary folder, loads each page twice through Django's test client (200,
 the content expected, and the queries of the second, warm, load), then
-starts gunicorn on a free port of 127.0.0.1 (2 sync workers, DEBUG off,
-production settings with a throwaway secret key, no SSL redirect) and loads
-each page with wrk (`-t2 -c16 -d10s`) when it is installed, else with a
-small Python load generator (16 threads, at most 3,000 requests or 10
-seconds per page; the client then limits `/healthz/`, so ratios read high).
+starts two gunicorns on free ports of 127.0.0.1 (2 sync workers each, DEBUG
+off, production settings with a throwaway secret key, no SSL redirect; the
+second with the cache off, `CACHE_URL=dummycache://`, idle but for the
+pages asked of it) and loads each page with wrk (`-t2 -c16 -d10s`) when
+it is installed, else with a small Python load generator (16 threads, at
+most 3,000 requests or 10 seconds per page; the client then limits
+`/healthz/`, so ratios read high).
 `/healthz/` is loaded first and last, and the ratios use both. Finally it
 times `manage.py import_profiles --publish` of 200 new documents into a copy
 of the seeded database, stopped after --import-seconds (120) if unfinished.
@@ -28,14 +30,17 @@ gunicorn is always stopped at the end. About eight minutes in all.
 
 The table gives, for each page, requests per second, the 50th and 99th
 percentile latencies, its throughput as a ratio to `/healthz/` (a view that
-touches no database) served by the same server in the same run, its queries
-and size, and the aim from issue 10 with whether it is met. "Profile
-(cached)" is what an anonymous reader gets from the page cache; "uncached"
-pages are asked with a `Cookie: sessionid=x` header, which the page cache
-never serves (`profiles/page_cache.py`), so the view renders them each time.
+touches no database) served by the first server in the same run, its queries
+and size, and the aim from issue 10 with whether it is met. "Profile,
+anonymous" is what an anonymous reader gets from the page cache; "signed in"
+is an editor's real session (a user the benchmark makes in the Editors
+group), served the cached article with their own menu and notices around
+it; "cache off" pages come from the second server, which renders every page
+each time (`profiles/page_cache.py` and the remembered note and text HTML
+of `profile_text` aside: that memory is per process, not the cache).
 
 --profile PATH runs one page through the test client under cProfile (with
---cookie, past the page cache) and prints where its time goes and its
+--cache-off, with the cache off) and prints where its time goes and its
 queries, slowest first.
 """
 
@@ -65,8 +70,11 @@ import _corpus  # noqa: E402  (after the path above)
 import _load  # noqa: E402
 import seed  # noqa: E402
 
-UNCACHED = {"Cookie": "sessionid=x"}
 IMPORT_DOCUMENTS = 200
+#: The second server's settings: every page rendered each time.
+CACHE_OFF = {"CACHE_URL": "dummycache://"}
+#: The editor whose session the signed-in pages are asked with.
+EDITOR = "bench-editor"
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,7 @@ class Page:
     expect: str  # text the page must contain
     headers: dict | None = None
     aim: str = ""  # a key of AIMS
+    cache_off: bool = False  # asked of the server with the cache off
 
 
 @dataclass
@@ -197,10 +206,12 @@ def targets() -> dict[str, str]:
 
     arabic = next(g for g in groups if not g.name.isascii())
     big = groups[_corpus.BIG_HISTORY]
+    typical = slug(ordinary)
     notes = groups[_corpus.MANY_NOTES]
     ten = groups[_corpus.TEN_VERSIONS]
     return {
-        "typical": slug(ordinary),
+        "typical": typical,
+        "editor_cookie": editor_cookie(f"/profiles/{quote(typical)}/"),
         "typical_name": ordinary.name,
         "hub": hub.profile.slug,
         "hub_name": hub.profile.name,
@@ -217,47 +228,84 @@ def targets() -> dict[str, str]:
     }
 
 
+def editor_cookie(path: str) -> str:
+    """A `Cookie` header of a signed-in editor (made if needed, in the
+    Editors group, with no pending request): a real session in the
+    database and the CSRF cookie a browser sends back after its first
+    page."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from profiles import roles
+
+    editor, _ = get_user_model().objects.get_or_create(username=EDITOR)
+    editor.groups.add(Group.objects.get(name=roles.EDITORS))
+    client = Client()
+    client.force_login(editor)
+    client.get(path)  # sets the CSRF cookie, as a browser's first page does
+    return "; ".join(
+        f"{name}={client.cookies[name].value}"
+        for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+    )
+
+
 def pages(t: dict[str, str]) -> list[Page]:
     p = quote  # slugs may be in Arabic script
     big = p(t["big"])
     last = int(t["big_versions"])
+    editor = {"Cookie": t["editor_cookie"]}
     return [
         Page("/healthz/", "/healthz/", "ok"),
         Page("Home", "/", "<html"),
         Page("Profile list", "/profiles/", "<html"),
+        Page("Profile list, cache off", "/profiles/", "<html", cache_off=True),
         Page(
-            "Profile (cached)",
+            "Profile, anonymous",
             f"/profiles/{p(t['typical'])}/",
             t["typical_name"],
             aim="cached",
         ),
         Page(
-            "Profile (uncached)",
+            "Profile, signed in",
+            f"/profiles/{p(t['typical'])}/",
+            f"Sign out {EDITOR}",
+            editor,
+        ),
+        Page(
+            "Profile, cache off",
             f"/profiles/{p(t['typical'])}/",
             t["typical_name"],
-            UNCACHED,
             aim="uncached",
+            cache_off=True,
         ),
         Page(
-            f"Profile, {t['hub_degree']} connections (uncached)",
+            f"Profile, {t['hub_degree']} connections, cache off",
             f"/profiles/{p(t['hub'])}/",
             t["hub_name"],
-            UNCACHED,
             aim="uncached",
+            cache_off=True,
         ),
         Page(
-            "Profile, 10,000 versions (uncached)",
+            "Profile, 10,000 versions, cache off",
             f"/profiles/{big}/",
             t["big_name"],
-            UNCACHED,
             aim="uncached",
+            cache_off=True,
         ),
         Page(
-            "Profile, 500 notes (uncached)",
+            "Profile, 500 notes, signed in",
+            f"/profiles/{p(t['notes'])}/",
+            f"Sign out {EDITOR}",
+            editor,
+        ),
+        Page(
+            "Profile, 500 notes, cache off",
             f"/profiles/{p(t['notes'])}/",
             t["notes_name"],
-            UNCACHED,
             aim="notes",
+            cache_off=True,
         ),
         Page(
             "History, 10,000 versions",
@@ -288,12 +336,19 @@ def pages(t: dict[str, str]) -> list[Page]:
         ),
         Page("Search: a common word", "/search/?q=fighters", "fighters", aim="search"),
         Page(
+            "Search: a common word, cache off",
+            "/search/?q=fighters",
+            "fighters",
+            cache_off=True,
+        ),
+        Page(
             "Search: an Arabic-script name",
             f"/search/?q={p(t['arabic'])}",
             t["arabic"],
             aim="search",
         ),
         Page("Network", "/network/", "<svg", aim="network and API"),
+        Page("Network, cache off", "/network/", "<svg", cache_off=True),
         Page(
             "API: profile list",
             "/api/v1/profiles/",
@@ -305,6 +360,12 @@ def pages(t: dict[str, str]) -> list[Page]:
             f"/api/v1/profiles/{p(t['typical'])}/",
             '"citations"',
             aim="network and API",
+        ),
+        Page(
+            "API: one profile, cache off",
+            f"/api/v1/profiles/{p(t['typical'])}/",
+            '"citations"',
+            cache_off=True,
         ),
     ]
 
@@ -321,9 +382,10 @@ def check_pages(rows: list[Row]) -> None:
     for row in rows:
         page = row.page
         cookie = {"HTTP_COOKIE": page.headers["Cookie"]} if page.headers else {}
-        client.get(page.path, **cookie)  # the second is counted: caches warm
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(page.path, **cookie)
+        with cache_setting(off=page.cache_off):
+            client.get(page.path, **cookie)  # the second is counted: caches warm
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(page.path, **cookie)
         body = response.content.decode()
         found = page.expect in body or escape(page.expect) in body
         if response.status_code != 200 or not found:
@@ -332,6 +394,19 @@ def check_pages(rows: list[Row]) -> None:
                 + ("" if found else f", without “{page.expect}”")
             )
         row.queries, row.size = len(captured), len(response.content)
+
+
+def cache_setting(*, off: bool):
+    """In this process, the cache as the server asked has it: off (every
+    page rendered) or as configured."""
+    from contextlib import nullcontext
+
+    from django.test import override_settings
+
+    if not off:
+        return nullcontext()
+    dummy = "django.core.cache.backends.dummy.DummyCache"
+    return override_settings(CACHES={"default": {"BACKEND": dummy}})
 
 
 # The server ------------------------------------------------------------------------
@@ -343,7 +418,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(port: int, log: Path) -> subprocess.Popen:
+def start_gunicorn(
+    port: int, log: Path, settings: dict | None = None
+) -> subprocess.Popen:
+    """gunicorn on `port`, with the environment's settings and `settings`."""
     server = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),
@@ -361,7 +439,7 @@ def start_gunicorn(port: int, log: Path) -> subprocess.Popen:
             str(log),
         ],
         cwd=ROOT,
-        env=os.environ.copy(),
+        env={**os.environ, **(settings or {})},
         start_new_session=True,
     )
     for _ in range(150):
@@ -592,15 +670,20 @@ def report(rows: list[Row], imported: Imported | None) -> list[str]:
 # Profiling one page ------------------------------------------------------------------
 
 
-def profile(path: str, cookie: bool, repeat: int = 5) -> None:
+def profile(path: str, cache_off: bool, repeat: int = 5) -> None:
     """Where one page's time goes, through the test client: the functions
     of the project (and then of everything) by cumulative time, and its
     queries, slowest first."""
+    with cache_setting(off=cache_off):
+        _profile(path, repeat)
+
+
+def _profile(path: str, repeat: int) -> None:
     from django.db import connection
     from django.test import Client
 
     client = Client()
-    extra = {"HTTP_COOKIE": UNCACHED["Cookie"]} if cookie else {}
+    extra = {}
     response = client.get(path, **extra)  # templates compiled, caches warm
     print(f"{path}: {response.status_code}, {len(response.content):,} bytes")
     started = time.perf_counter()
@@ -670,7 +753,7 @@ def main() -> int:
     )
     parser.add_argument("--profile", metavar="PATH", help="profile one page")
     parser.add_argument(
-        "--cookie", action="store_true", help="with --profile: past the page cache"
+        "--cache-off", action="store_true", help="with --profile: the cache off"
     )
     args = parser.parse_args()
     if not 1 <= args.seconds <= 60 or not 1 <= args.connections <= 64:
@@ -689,7 +772,7 @@ def main() -> int:
     if args.conn_max_age is not None:
         env["DJANGO_CONN_MAX_AGE"] = str(args.conn_max_age)
     os.environ.update(env)
-    server = None
+    servers = []
     try:
         fresh = not args.reuse
         if not is_sqlite:
@@ -723,7 +806,7 @@ def main() -> int:
             print(f"Reusing the seeded database {url}", flush=True)
         call_command("collectstatic", interactive=False, verbosity=0)
         if args.profile:
-            profile(args.profile, args.cookie)
+            profile(args.profile, args.cache_off)
             return 0
 
         rows = [
@@ -748,15 +831,19 @@ def main() -> int:
                 cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         connections.close_all()
 
-        port = free_port()
-        server = start_gunicorn(port, folder / "gunicorn.log")
-        base = f"http://127.0.0.1:{port}"
+        bases = {}
+        for cache_off in (False, True):
+            port = free_port()
+            log = folder / f"gunicorn{'-cache-off' if cache_off else ''}.log"
+            servers.append(start_gunicorn(port, log, CACHE_OFF if cache_off else {}))
+            bases[cache_off] = f"http://127.0.0.1:{port}"
+        base = bases[False]
         for row in rows:
             # The median of the rounds, by requests per second.
             results = []
             for _ in range(args.rounds):
-                settle(base)
-                results.append(load(base, row.page, args))
+                settle(bases[row.page.cache_off])
+                results.append(load(bases[row.page.cache_off], row.page, args))
             results.sort(key=lambda result: result.per_second)
             row.result = results[len(results) // 2]
             print(
@@ -781,8 +868,8 @@ def main() -> int:
             first.errors + again.errors,
             first.tool,
         )
-        stop(server)
-        server = None
+        while servers:
+            stop(servers.pop())
 
         imported = None
         if not args.no_import:
@@ -802,7 +889,7 @@ def main() -> int:
             )
         return 0
     finally:
-        if server is not None:
+        for server in servers:
             stop(server)
         shutil.rmtree(folder, ignore_errors=True)
 
