@@ -33,10 +33,12 @@ __all__ = [
     "MARK_DIGITS",
     "DocumentError",
     "DocumentLimits",
+    "DocumentWarning",
     "LeaderEntry",
     "NoteEntry",
     "ProfileDocument",
     "footnote_numbers",
+    "leader_warnings",
     "mark_label",
     "parse",
     "render",
@@ -46,6 +48,10 @@ __all__ = [
 
 @dataclass(frozen=True)
 class LeaderEntry:
+    """One KEY LEADERS bullet. The name and aliases never hold a footnote
+    mark: the leader's marks are in `role`, which is how a leader cites its
+    notes (the page links them there)."""
+
     name: str
     aliases: tuple[str, ...] = ()
     role: str = ""
@@ -71,6 +77,20 @@ class ProfileDocument:
     leaders: tuple[LeaderEntry, ...] = ()
     prose: dict[str, str] = field(default_factory=dict)
     notes: tuple[NoteEntry, ...] = ()
+    #: What was read but should be checked by a person (a leader bullet
+    #: whose name could not be told from its role); not part of the profile.
+    warnings: tuple["DocumentWarning", ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True)
+class DocumentWarning:
+    """Something read on `line` (1-based) that a person should check."""
+
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -245,25 +265,125 @@ def _split_list(value: str, separators: str) -> tuple[str, ...]:
 
 
 def _leader(text: str) -> LeaderEntry:
-    """Read one KEY LEADERS bullet.
+    """Read one KEY LEADERS bullet; see `_read_leader`."""
+    return _read_leader(text)[0]
 
-    "Name (aka A, B) role" gives the aliases; without an aka group the name is
-    whatever comes before the first " is " or " was " and the role starts with
-    that verb, since that is how the profiles phrase a leader's position.
+
+def _read_leader(text: str) -> tuple[LeaderEntry, str]:
+    """One KEY LEADERS bullet as a leader, and a warning ("" if none).
+
+    "Name (aka A, B) role" gives the aliases. Without an aka group, the name
+    is what comes before the first " is " or " was " (the role starts with
+    that verb), or a name before ", " " – " or ": " (the role is the rest),
+    or the whole bullet when it reads as a name with a title ("Deputy
+    commander Nour Salim"). A bullet read none of these ways keeps its whole
+    text as the role, a short name taken from its first words, and a
+    warning. Footnote marks never stay in a name or an alias: they go to the
+    start of the role, where the page links them.
     """
     match = _AKA_RE.fullmatch(text)
     if match:
-        return LeaderEntry(
-            name=match["name"].strip(),
-            aliases=_split_list(match["aliases"], ",;"),
-            role=match["role"].strip(),
+        name, marks = _without_marks(match["name"])
+        aliases = tuple(
+            alias
+            for alias in (
+                _without_marks(a)[0] for a in _split_list(match["aliases"], ",;")
+            )
+            if alias
         )
+        # Marks are kept apart: "¹²" would read as note 12.
+        marks = " ".join([marks, *FOOTNOTE_MARK_RE.findall(match["aliases"])])
+        role = _marked_role(marks.strip(), match["role"].strip())
+        if name:
+            return LeaderEntry(name=name, aliases=aliases, role=role), ""
+    separator = _NAME_SEPARATOR_RE.search(text)
+    if separator and _is_name(text[: separator.start()], titled=False):
+        name, marks = _without_marks(text[: separator.start()])
+        rest = text[separator.end() :].strip()
+        role = _marked_role(marks, text[separator.start() :].strip()) if marks else rest
+        if rest:
+            return LeaderEntry(name=name, role=role), ""
     verb = _ROLE_VERB_RE.search(text)
-    if verb and text[: verb.start()].strip():
-        return LeaderEntry(
-            name=text[: verb.start()].strip(), role=text[verb.start() :].strip()
-        )
-    return LeaderEntry(name=text)
+    if verb and _is_name(text[: verb.start()], titled=True):
+        name, marks = _without_marks(text[: verb.start()])
+        role = _marked_role(marks, text[verb.start() :].strip())
+        return LeaderEntry(name=name, role=role), ""
+    if _is_name(text, titled=True):
+        name, marks = _without_marks(text)
+        return LeaderEntry(name=name, role=marks), ""
+    name = _short_name(text)
+    warning = (
+        "this leader's name could not be told from the role: the whole "
+        f"bullet is kept as the role, with {_quote(name)} as the name; check it"
+    )
+    return LeaderEntry(name=name, role=text.strip()), warning
+
+
+# A name's end before a role: ", ", " – ", " — ", " - " or ": ".
+_NAME_SEPARATOR_RE = re.compile(r",\s|\s[–—-]\s|:\s")
+# "al-Hassan", "ash-Shami": the article joined to a name.
+_ARTICLE_RE = re.compile(r"(?:a[dlnrstz]|ash|el)-", re.IGNORECASE)
+_NAME_PARTICLES = frozenset(
+    ["abu", "al", "bin", "bint", "ibn", "ben", "de", "el", "la", "le", "van", "von"]
+)
+_INITIAL_RE = re.compile(r"[^\W\d_]\.")
+_NOT_IN_NAMES_RE = re.compile(r"[\d,;:!?()\"“”«»]|\.(?!\s|$)|\w\.\w")
+
+
+def _without_marks(text: str) -> tuple[str, str]:
+    """(`text` without its footnote marks, the marks run together)."""
+    marks = FOOTNOTE_MARK_RE.findall(text)
+    if not marks:
+        return text.strip(), ""
+    return " ".join(FOOTNOTE_MARK_RE.sub(" ", text).split()), " ".join(marks)
+
+
+def _marked_role(marks: str, role: str) -> str:
+    """The role with the marks taken from the name before it."""
+    if not marks:
+        return role
+    return f"{marks} {role}" if role and role[0] not in ",.;:" else marks + role
+
+
+def _is_name(text: str, *, titled: bool) -> bool:
+    """Whether `text` (marks aside) reads as a person's name: up to six
+    words, each capitalised, an initial or a particle ("al-", "bin"), no
+    digit or sentence punctuation. `titled` also allows lower-case words
+    before the last, as in "Deputy commander Nour Salim" (up to seven)."""
+    words = _without_marks(text)[0].split()
+    if not words or len(words) > (7 if titled else 6):
+        return False
+    if _NOT_IN_NAMES_RE.search(
+        " ".join(w for w in words if not _INITIAL_RE.fullmatch(w))
+    ):
+        return False
+    if not (_is_name_word(words[0]) and _is_name_word(words[-1])):
+        return False
+    return titled or all(_is_name_word(word) for word in words)
+
+
+def _is_name_word(word: str) -> bool:
+    word = word.strip("'’")
+    if _INITIAL_RE.fullmatch(word) or word.lower() in _NAME_PARTICLES:
+        return True
+    article = _ARTICLE_RE.match(word)
+    if article:
+        word = word[article.end() :]
+    letter = next((char for char in word if char.isalpha()), "")
+    return bool(letter) and not letter.islower()
+
+
+def _short_name(text: str) -> str:
+    """A name for a bullet that could not be split: its first name-like
+    words (up to six), else its first four words."""
+    words = _without_marks(text)[0].split()
+    leading = []
+    for word in words[:6]:
+        if not _is_name_word(word) or _NOT_IN_NAMES_RE.search(word.rstrip(".")):
+            break
+        leading.append(word)
+    chosen = leading or words[:4]
+    return " ".join(chosen).rstrip(",.;:") or _without_marks(text)[0][:40]
 
 
 # Parsing ----------------------------------------------------------------------
@@ -568,7 +688,7 @@ class _Parser:
         for mark, number in self.marks:
             if footnote_numbers(mark)[0] not in known:
                 raise DocumentError(f"footnote {mark_label(mark)} has no note", number)
-        leaders = tuple(_leader(text) for text in self.items.pop("leaders", []))
+        leaders, warnings = self._leaders()
         header = self.header
         return ProfileDocument(
             name=name,
@@ -584,7 +704,20 @@ class _Parser:
                 for key, paragraphs in self.paragraphs.items()
             },
             notes=notes,
+            warnings=warnings,
         )
+
+    def _leaders(self) -> tuple[tuple[LeaderEntry, ...], tuple[DocumentWarning, ...]]:
+        """The leaders read from the KEY LEADERS bullets, and a warning for
+        each bullet whose name could not be told from its role."""
+        leaders, warnings = [], []
+        lines = self.item_lines.get("leaders", [])
+        for text, line in zip(self.items.pop("leaders", []), lines, strict=True):
+            leader, warning = _read_leader(text)
+            leaders.append(leader)
+            if warning:
+                warnings.append(DocumentWarning(line, warning))
+        return tuple(leaders), tuple(warnings)
 
 
 def parse(text: str, *, limits: DocumentLimits | None = None) -> ProfileDocument:
@@ -605,6 +738,30 @@ def parse(text: str, *, limits: DocumentLimits | None = None) -> ProfileDocument
     return _Parser(text.split("\n"), limits or DocumentLimits()).run()
 
 
+def leader_warnings(text: str) -> tuple[DocumentWarning, ...]:
+    """The warnings `parse` gives for the KEY LEADERS bullets of a document
+    it has read without error, found by reading only those lines: for a
+    caller that kept the values of `parse` but not its warnings."""
+    warnings = []
+    in_leaders = False
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for number, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        heading = _known_heading(line) if line else None
+        if heading:
+            in_leaders = heading == _LEADERS_HEADING
+            continue
+        bullet = _BULLET_RE.fullmatch(line) if in_leaders else None
+        if bullet and (bullet["text"] or "").strip():
+            warning = _read_leader(bullet["text"].strip())[1]
+            if warning:
+                warnings.append(DocumentWarning(number, warning))
+    return tuple(warnings)
+
+
+_LEADERS_HEADING = next(s.heading for s in SECTIONS if s.kind == SectionKind.LEADERS)
+
+
 # Rendering ---------------------------------------------------------------------
 
 
@@ -614,6 +771,22 @@ def _one_line(text: str) -> str:
 
 
 def _render_leader(leader: LeaderEntry) -> str:
+    """The bullet `_read_leader` reads back as `leader`: the name, aka group
+    and role as written, or else the role alone (a bullet that was kept whole
+    as its role) or the name and role joined by ", ". A leader none of these
+    reads back as (typed in the editor) is written the first way."""
+    written = _written_leader(leader)
+    if leader.aliases or not leader.role.strip():
+        return written
+    name, role = _one_line(leader.name), _one_line(leader.role)
+    for candidate in (written, role, f"{name}, {role}"):
+        read = _read_leader(candidate)[0]
+        if (read.name, read.aliases, read.role) == (name, (), role):
+            return candidate
+    return written
+
+
+def _written_leader(leader: LeaderEntry) -> str:
     text = _one_line(leader.name)
     aliases = [_one_line(alias) for alias in leader.aliases if alias.strip()]
     if aliases:

@@ -12,7 +12,9 @@ written in its own transaction. A folder imports every .txt and .json
 file in it. Exits non-zero if any file failed, after naming the file and
 line of each failure in one line on stderr: a file too large, not UTF-8,
 badly laid out or nested, or with a value past `profiles.limits` is refused
-before anything is written.
+before anything is written. A leader bullet whose name could not be told
+from its role is imported whole as the role and named on stderr as a
+warning, with its file and line.
 
 A progress bar (tqdm) goes to stderr when it is a terminal, or always with
 --progress (never with --no-progress or -v 0). At the end a summary goes to
@@ -29,6 +31,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from profiles.document import leader_warnings
 from profiles.importing import ImportFailed, ImportResult, import_files
 
 
@@ -86,7 +89,7 @@ class Command(BaseCommand):
         refused: list[str] = []
         started = time.perf_counter()
         with bar:
-            for _path, outcome in import_files(files, publish=publish, dry_run=dry_run):
+            for path, outcome in import_files(files, publish=publish, dry_run=dry_run):
                 if isinstance(outcome, ImportFailed):
                     refused.append(str(outcome))
                     with _above(bar):
@@ -97,6 +100,7 @@ class Command(BaseCommand):
                         with _above(bar):
                             for result in outcome:
                                 self._report(result)
+                            self._warn(path)
                 bar.update()
         if self.verbosity >= 1:
             self._summarise(
@@ -118,6 +122,20 @@ class Command(BaseCommand):
                 f"waits for review"
             )
         self.stdout.write(f"{self.prefix}{result.path}: {message}")
+
+    def _warn(self, path: Path) -> None:
+        """One line on stderr per leader bullet of a text document whose
+        name could not be told from its role (`leader_warnings`)."""
+        if path.suffix.lower() == ".json":
+            return
+        text = path.read_text(encoding="utf-8-sig", errors="replace")
+        if text.lstrip().startswith(("{", "[")):
+            return
+        for warning in leader_warnings(text):
+            self.stderr.write(
+                f"{self.prefix}{path}:{warning.line}: warning: {warning.message}",
+                style_func=self.style.WARNING,
+            )
 
     def _summarise(
         self,
