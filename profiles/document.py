@@ -272,45 +272,27 @@ def _leader(text: str) -> LeaderEntry:
 def _read_leader(text: str) -> tuple[LeaderEntry, str]:
     """One KEY LEADERS bullet as a leader, and a warning ("" if none).
 
-    "Name (aka A, B) role" gives the aliases. Without an aka group, the name
-    is what comes before the first " is " or " was " (the role starts with
-    that verb), or a name before ", " " – " or ": " (the role is the rest),
-    or the whole bullet when it reads as a name with a title ("Deputy
-    commander Nour Salim"). A bullet read none of these ways keeps its whole
-    text as the role, a short name taken from its first words, and a
-    warning. Footnote marks never stay in a name or an alias: they go to the
-    start of the role, where the page links them.
+    The readings, tried in order: "Name (aka A, B) role"; a role, ": " and
+    a name ("Deputy commander: Nour Salim"); a name, then ", " " – " or ": "
+    and the role; a name and a parenthesised role; a name and a
+    role starting with " is " or " was "; the whole bullet when it reads as
+    a name with a title ("Deputy commander Nour Salim"). A bullet read none
+    of these ways keeps its whole text as the role, a short name
+    (`_short_name`) and a warning. Footnote marks never stay in a name or an
+    alias: they go to the role, where the page links them.
     """
-    match = _AKA_RE.fullmatch(text)
-    if match:
-        name, marks = _without_marks(match["name"])
-        aliases = tuple(
-            alias
-            for alias in (
-                _without_marks(a)[0] for a in _split_list(match["aliases"], ",;")
-            )
-            if alias
-        )
-        # Marks are kept apart: "¹²" would read as note 12.
-        marks = " ".join([marks, *FOOTNOTE_MARK_RE.findall(match["aliases"])])
-        role = _marked_role(marks.strip(), match["role"].strip())
-        if name:
-            return LeaderEntry(name=name, aliases=aliases, role=role), ""
-    separator = _NAME_SEPARATOR_RE.search(text)
-    if separator and _is_name(text[: separator.start()], titled=False):
-        name, marks = _without_marks(text[: separator.start()])
-        rest = text[separator.end() :].strip()
-        role = _marked_role(marks, text[separator.start() :].strip()) if marks else rest
-        if rest:
-            return LeaderEntry(name=name, role=role), ""
-    verb = _ROLE_VERB_RE.search(text)
-    if verb and _is_name(text[: verb.start()], titled=True):
-        name, marks = _without_marks(text[: verb.start()])
-        role = _marked_role(marks, text[verb.start() :].strip())
-        return LeaderEntry(name=name, role=role), ""
-    if _is_name(text, titled=True):
-        name, marks = _without_marks(text)
-        return LeaderEntry(name=name, role=marks), ""
+    readings = (
+        _aka_leader,
+        _role_first_leader,
+        _separated_leader,
+        _bracketed_leader,
+        _verb_leader,
+        _titled_leader,
+    )
+    for reading in readings:
+        leader = reading(text)
+        if leader is not None:
+            return leader, ""
     name = _short_name(text)
     warning = (
         "this leader's name could not be told from the role: the whole "
@@ -319,8 +301,77 @@ def _read_leader(text: str) -> tuple[LeaderEntry, str]:
     return LeaderEntry(name=name, role=text.strip()), warning
 
 
-# A name's end before a role: ", ", " – ", " — ", " - " or ": ".
-_NAME_SEPARATOR_RE = re.compile(r",\s|\s[–—-]\s|:\s")
+def _aka_leader(text: str) -> LeaderEntry | None:
+    match = _AKA_RE.fullmatch(text)
+    if not match:
+        return None
+    name, marks = _without_marks(match["name"])
+    aliases = tuple(
+        alias
+        for alias in (_without_marks(a)[0] for a in _split_list(match["aliases"], ",;"))
+        if alias
+    )
+    # Marks are kept apart: "¹²" would read as note 12.
+    marks = " ".join([marks, *FOOTNOTE_MARK_RE.findall(match["aliases"])]).strip()
+    if not name:
+        return None
+    return LeaderEntry(name, aliases, _marked_role(marks, match["role"].strip()))
+
+
+def _separated_leader(text: str) -> LeaderEntry | None:
+    """ "Name, role", "Name – role", "Name: role"."""
+    separator = _NAME_SEPARATOR_RE.search(text)
+    if not separator or not _is_name(text[: separator.start()], titled=False):
+        return None
+    rest = text[separator.end() :].strip()
+    if not rest:
+        return None
+    name, marks = _without_marks(text[: separator.start()])
+    role = _marked_role(marks, text[separator.start() :].strip()) if marks else rest
+    return LeaderEntry(name, (), role)
+
+
+def _role_first_leader(text: str) -> LeaderEntry | None:
+    """ "Role: Name", the name ending the bullet; its marks end the role."""
+    colon = text.find(": ")
+    if colon < 1 or not _is_name(text[colon + 2 :], titled=False):
+        return None
+    name, marks = _without_marks(text[colon + 2 :])
+    role = text[:colon].strip()
+    return LeaderEntry(name, (), f"{role} {marks}" if marks else role)
+
+
+def _bracketed_leader(text: str) -> LeaderEntry | None:
+    """ "Name (role)", the parenthesis kept in the role as written."""
+    opening = text.find("(")
+    if opening < 1 or text.count("(") != 1 or ")" not in text[opening:]:
+        return None
+    if not _is_name(text[:opening], titled=False):
+        return None
+    name, marks = _without_marks(text[:opening])
+    return LeaderEntry(name, (), _marked_role(marks, text[opening:].strip()))
+
+
+def _verb_leader(text: str) -> LeaderEntry | None:
+    """ "Name is role", "Name was role"."""
+    verb = _ROLE_VERB_RE.search(text)
+    if not verb or not _is_name(text[: verb.start()], titled=True):
+        return None
+    name, marks = _without_marks(text[: verb.start()])
+    return LeaderEntry(name, (), _marked_role(marks, text[verb.start() :].strip()))
+
+
+def _titled_leader(text: str) -> LeaderEntry | None:
+    """A name, with a title perhaps, and nothing else but marks."""
+    if not _is_name(text, titled=True):
+        return None
+    name, marks = _without_marks(text)
+    return LeaderEntry(name, (), marks)
+
+
+# A name's end before a role: ", " (or the Arabic "، "), " – ", " — ",
+# " - " or ": ".
+_NAME_SEPARATOR_RE = re.compile(r"[,،]\s|\s[–—-]\s|:\s")
 # "al-Hassan", "ash-Shami": the article joined to a name.
 _ARTICLE_RE = re.compile(r"(?:a[dlnrstz]|ash|el)-", re.IGNORECASE)
 _NAME_PARTICLES = frozenset(
@@ -374,16 +425,19 @@ def _is_name_word(word: str) -> bool:
 
 
 def _short_name(text: str) -> str:
-    """A name for a bullet that could not be split: its first name-like
-    words (up to six), else its first four words."""
-    words = _without_marks(text)[0].split()
-    leading = []
-    for word in words[:6]:
-        if not _is_name_word(word) or _NOT_IN_NAMES_RE.search(word.rstrip(".")):
-            break
-        leading.append(word)
-    chosen = leading or words[:4]
-    return " ".join(chosen).rstrip(",.;:") or _without_marks(text)[0][:40]
+    """A name for a bullet that could not be split: its first run of two to
+    six capitalised words ("the founder, Abu Nour, …" gives "Abu Nour"),
+    else its first four words."""
+    words = [word.rstrip(",.;:،") for word in _without_marks(text)[0].split()]
+    run: list[str] = []
+    for word in [*words, ""]:
+        if word and _is_name_word(word) and not _NOT_IN_NAMES_RE.search(word):
+            run.append(word)
+            continue
+        if len(run) >= 2:
+            return " ".join(run[:6])
+        run = []
+    return " ".join(words[:4]) or _without_marks(text)[0][:40]
 
 
 # Parsing ----------------------------------------------------------------------

@@ -36,6 +36,18 @@ def read(*bullets: str):
             LeaderEntry("Hadi ash-Shamali", (), "³, commander of the river unit"),
         ),
         (
+            "Deputy commander: Nour Example²",
+            LeaderEntry("Nour Example", (), "Deputy commander ²"),
+        ),
+        (
+            "Hassan Example (head of the sea unit)¹",
+            LeaderEntry("Hassan Example", (), "(head of the sea unit)¹"),
+        ),
+        (
+            "أبو مثال، المتحدث باسم الجماعة",
+            LeaderEntry("أبو مثال", (), "المتحدث باسم الجماعة"),
+        ),
+        (
             "Field commander Yasin Example²",
             LeaderEntry("Field commander Yasin Example", (), "²"),
         ),
@@ -83,6 +95,15 @@ def test_a_bullet_that_cannot_be_split_is_kept_whole_as_the_role_and_reported():
     assert "the brigade's unnamed deputy" in str(warning)
 
 
+def test_an_unsplit_bullet_is_named_by_its_first_capitalised_words():
+    bullet = "The founder, Abu Nour Example, is said to be in exile¹"
+
+    document = read(bullet)
+
+    assert document.leaders == (LeaderEntry("Abu Nour Example", (), bullet),)
+    assert len(document.warnings) == 1
+
+
 def test_a_name_followed_by_a_long_sentence_is_kept_whole_and_reported():
     bullet = "Abu Ali al-Example the group's spokesman since 2019.³"
 
@@ -100,6 +121,9 @@ def test_every_kind_of_bullet_is_written_back_as_it_is_read():
         "the brigade's unnamed deputy, seen at a parade in 2020⁴",
         "Karim Example (aka Abu Nour)¹ is the founder",
         "Nadia Example was the treasurer",
+        "Deputy commander: Nour Example²",
+        "Hassan Example (head of the sea unit)¹",
+        "The founder, Abu Nour Example, is said to be in exile¹",
     )
 
     again = parse(render(document))
