@@ -1,4 +1,4 @@
-"""The language a short text is written in, and the direction it reads in.
+"""The language a short text is written in.
 
 Pure Python: no Django import. Arabic-script text (Arabic, Persian, Urdu) is
 told apart by `lingua`'s detector, built once per process on first use and
@@ -17,11 +17,11 @@ from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 #: the time a long note costs.
 DETECTED_CHARS = 300
 
-#: Languages written right to left, by ISO 639-1 code.
-RIGHT_TO_LEFT = frozenset({"ar", "fa", "ur", "ku", "he", "ps", "sd", "ug", "yi"})
-
 _ARABIC_SCRIPT = (Language.ARABIC, Language.PERSIAN, Language.URDU)
 _LATIN_SCRIPT = (Language.ENGLISH, Language.FRENCH)
+#: Letters of Urdu that Persian and Arabic lack, and of Persian that Arabic lacks.
+_URDU_LETTERS = frozenset("ٹڈڑںےۓھ")
+_PERSIAN_LETTERS = frozenset("پچژگکی")
 #: Letters of Latin script that English text does not hold but French does.
 _FRENCH_LETTERS = frozenset("àâæçéèêëîïôœùûüÿÀÂÆÇÉÈÊËÎÏÔŒÙÛÜŸ")
 
@@ -33,11 +33,6 @@ def detect_language(text: str) -> str:
     return _remembered_language(text[:DETECTED_CHARS])
 
 
-def direction(language: str) -> str:
-    """ "rtl" for a language written right to left, else "ltr"."""
-    return "rtl" if language.split("-")[0].lower() in RIGHT_TO_LEFT else "ltr"
-
-
 @functools.lru_cache(maxsize=16_384)
 def _remembered_language(text: str) -> str:
     arabic, latin, french = _count_scripts(text)
@@ -45,7 +40,7 @@ def _remembered_language(text: str) -> str:
         found = _detector().detect_language_of(text)
         if found in _ARABIC_SCRIPT:
             return found.iso_code_639_1.name.lower()
-        return "ar"
+        return _language_by_letters(text)
     if not latin:
         return ""
     if french:
@@ -53,6 +48,15 @@ def _remembered_language(text: str) -> str:
         if found in _LATIN_SCRIPT:
             return found.iso_code_639_1.name.lower()
     return "en"
+
+
+def _language_by_letters(text: str) -> str:
+    """When the detector gives no answer (a word or two): Urdu if a letter
+    only Urdu uses is there, Persian if one Arabic lacks is, else Arabic."""
+    letters = set(text)
+    if letters & _URDU_LETTERS:
+        return "ur"
+    return "fa" if letters & _PERSIAN_LETTERS else "ar"
 
 
 def _count_scripts(text: str) -> tuple[int, int, bool]:

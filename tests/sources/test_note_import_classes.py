@@ -6,7 +6,7 @@ tests, with made-up works at example.org and example.net."""
 import pytest
 
 from sources.citations import SourceEntry, parse_note
-from sources.languages import DETECTED_CHARS, detect_language, direction
+from sources.languages import DETECTED_CHARS, detect_language
 
 
 def test_every_link_of_a_parenthesis_with_words_is_kept_in_order():
@@ -129,6 +129,8 @@ def test_an_undated_note_gets_no_date():
         ("Rapport d’un journal régional", "fr"),
         ("The group's spokesman said so", "en"),
         ("2019 — 300", ""),
+        ("پیام", "fa"),
+        ("حلب", "ar"),
     ],
 )
 def test_detect_language_of_short_notes(text, language):
@@ -147,11 +149,3 @@ def test_detection_reads_a_bounded_prefix():
     text = "بيان المتحدث باسم الجماعة " * 1_000
 
     assert detect_language(text) == detect_language(text[:DETECTED_CHARS]) == "ar"
-
-
-@pytest.mark.parametrize(
-    ("language", "expected"),
-    [("ar", "rtl"), ("fa", "rtl"), ("ur", "rtl"), ("en", "ltr"), ("", "ltr")],
-)
-def test_direction_follows_the_language(language, expected):
-    assert direction(language) == expected
