@@ -398,10 +398,12 @@ def _import_new(path: str, values: dict[str, Any]) -> ImportResult:
     Its new works are created public: a new profile's request changes its
     notes whenever they cite a work, so a request that publishes nothing
     (`NothingToChange`) has created none, and no savepoint is needed."""
+    cited: dict = {}
     try:
         version = workflow.import_new_profile(
             summary=_summary(path),
-            proposals=_proposals(values, published_at=timezone.now()),
+            proposals=_proposals(values, published_at=timezone.now(), cited=cited),
+            cited=cited,
         )
     except workflow.NothingToChange:
         return ImportResult(path, values["name"], None, None)
@@ -413,12 +415,14 @@ def _summary(path: str) -> str:
 
 
 def _proposals(
-    values: dict[str, Any], *, published_at=None
+    values: dict[str, Any], *, published_at=None, cited: dict | None = None
 ) -> dict[str, workflow.Proposal]:
     """Each field proposed with the sources of the notes its footnote marks
     point to; the notes themselves are supported by every source they cite.
     New works are public from `published_at` when given: only when the
-    request is published in the same transaction, which publishes them."""
+    request is published in the same transaction, which publishes them.
+    `cited`, when given, is filled with each note's works and the note's
+    readings of them, as `workflow.import_new_profile` takes them."""
     entries = {
         citation["number"]: parse_note(citation["text"])[1]
         for citation in values["citations"]
@@ -428,8 +432,14 @@ def _proposals(
             (e for cited in entries.values() for e in cited), published_at=published_at
         )
     )
+    read = {
+        number: [(next(found), entry) for entry in readings]
+        for number, readings in entries.items()
+    }
+    if cited is not None:
+        cited.update(read)
     note_sources = {
-        number: [next(found) for _ in cited] for number, cited in entries.items()
+        number: [source for source, _ in pairs] for number, pairs in read.items()
     }
     proposals = {}
     for field in FIELDS:

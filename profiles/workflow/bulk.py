@@ -13,7 +13,7 @@ path.
 
 from django.db import transaction
 
-from profiles.models import ChangeRequest, ProposedChange, Version
+from profiles.models import ChangeRequest, ProposedChange, RequestEvent, Version
 from profiles.workflow import events, pending, permissions
 from profiles.workflow.proposals import (
     Proposal,
@@ -23,13 +23,20 @@ from profiles.workflow.proposals import (
 )
 from profiles.workflow.publishing import publish_new
 from profiles.workflow.states import RECORDED_IMPORT, Origin, Status, next_state
+from sources.citations import SourceEntry
+from sources.models import Source
 
 Kind = events.Kind
 
 
 # Inside an import's transaction, the file's savepoint is enough: no other.
 @transaction.atomic(savepoint=False)
-def import_new_profile(*, summary: str, proposals: dict[str, Proposal]) -> Version:
+def import_new_profile(
+    *,
+    summary: str,
+    proposals: dict[str, Proposal],
+    cited: dict[int, list[tuple[Source, SourceEntry]]] | None = None,
+) -> Version:
     """Records and publishes at once an import of a profile that does not
     exist yet, as the system account: what `submit_change_request` with no
     profile and origin "import", then `publish_import`, leave.
@@ -40,10 +47,12 @@ def import_new_profile(*, summary: str, proposals: dict[str, Proposal]) -> Versi
     `publishing.publish_new` writes (the profile and everything under it,
     its history rows, search rows and version); the events "submitted" (with
     the proposal), "approved" and "published". No notification: imports
-    send none. Rows nothing reads back (the links of changes to their
-    sources, the events, and those `publish_new` keeps) go through
-    `pending.keep`: written before this returns, or when an import's
-    commit group is written (`pending.grouped`).
+    send none. `cited`: the works each note cites, when the caller has
+    looked them up already (`publishing.cited_sources`). Rows nothing reads
+    back (the changes and their links to their sources, the events, and
+    those `publish_new` keeps) go through `pending.keep`: written before
+    this returns, or when an import's commit group is written
+    (`pending.grouped`).
     Raises `NothingToChange` when every field is empty and `ValidationError`
     (keyed by field) for values that could not be published, as
     `submit_change_request` does.
@@ -78,6 +87,7 @@ def import_new_profile(*, summary: str, proposals: dict[str, Proposal]) -> Versi
         {name: proposal.value for name, proposal in changed.items()},
         changes=changes,
         reviewer=author,
+        cited=cited,
     )
     change_request.profile = version.profile
     change_request.published_version = version.number
@@ -97,7 +107,7 @@ def import_new_profile(*, summary: str, proposals: dict[str, Proposal]) -> Versi
         ]
     )
     pending.keep(
-        events.record_all,
+        pending.inserter(RequestEvent),
         [submitted, *events.import_published(change_request, version, actor=author)],
     )
     return version

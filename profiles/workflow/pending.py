@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from django.db import connection
+
 Writer = Callable[[list], Any]
 
 
@@ -58,6 +60,47 @@ class PendingRows:
         kept, self._kept = self._kept, {}
         for write, rows in kept.items():
             write(rows)
+
+
+_inserters: dict[type, Writer] = {}
+
+
+def inserter(model) -> Writer:
+    """The one function (the group's rows are grouped by it) that inserts
+    rows of `model` no other row points to, in one statement run once per
+    row: as `bulk_create` writes their values (foreign keys taken from the
+    objects they point to, `pre_save` values, each column's database
+    form), without asking the rows' new ids back."""
+    if model not in _inserters:
+        fields = [
+            field
+            for field in model._meta.concrete_fields
+            if not (field.primary_key and field.db_returning)
+        ]
+        quote = connection.ops.quote_name
+        sql = "INSERT INTO {} ({}) VALUES ({})".format(
+            quote(model._meta.db_table),
+            ", ".join(quote(field.column) for field in fields),
+            ", ".join(["%s"] * len(fields)),
+        )
+
+        def insert(rows: list) -> None:
+            values = []
+            for row in rows:
+                row._prepare_related_fields_for_save(operation_name="bulk_create")
+                values.append(
+                    tuple(
+                        field.get_db_prep_save(
+                            field.pre_save(row, True), connection=connection
+                        )
+                        for field in fields
+                    )
+                )
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, values)
+
+        _inserters[model] = insert
+    return _inserters[model]
 
 
 _current: ContextVar[PendingRows | None] = ContextVar("pending_rows", default=None)

@@ -204,8 +204,9 @@ def write_changes(
 ) -> tuple[list[ProposedChange], dict[str, dict[str, Any]]]:
     """`record_changes` with each change's `decision` given (accepted, for a
     recorded import published at once); returns the changes written too.
-    With `later`, the links to the changes' sources are kept for
-    `pending` (nothing reads them back while an import runs)."""
+    With `later`, the changes and their links to their sources are kept
+    for `pending` (nothing reads them back while an import runs), and the
+    changes returned have no ids until the group is written."""
     changes, links = [], []
     for name in FIELDS:
         if name not in changed:
@@ -221,22 +222,33 @@ def write_changes(
         entries = list(proposal.sources) or note_sources(name, proposal.value)
         sources = [e if isinstance(e, Source) else source_for(e) for e in entries]
         links += [(change, source) for source in dict.fromkeys(sources)]
-    ProposedChange.objects.bulk_create(changes)
     through = ProposedChange.sources.through
-    rows = [
-        through(proposedchange_id=change.pk, source_id=source.pk)
-        for change, source in links
-    ]
     if later:
-        pending.keep(_link_sources, rows)
+        # Linked by the objects: the changes have no ids until written.
+        pending.keep(_add_changes, changes)
+        pending.keep(
+            pending.inserter(through),
+            [through(proposedchange=change, source=source) for change, source in links],
+        )
     else:
-        _link_sources(rows)
+        _add_changes(changes)
+        _link_sources(
+            [
+                through(proposedchange_id=change.pk, source_id=source.pk)
+                for change, source in links
+            ]
+        )
     recorded: dict[str, dict[str, Any]] = {
         change.field: {"value": change.value, "sources": []} for change in changes
     }
     for change, source in links:
         recorded[change.field]["sources"].append(source.pk)
     return changes, recorded
+
+
+def _add_changes(rows: list[ProposedChange]) -> None:
+    """Inserts proposed changes."""
+    ProposedChange.objects.bulk_create(rows)
 
 
 def _link_sources(rows: list) -> None:

@@ -36,7 +36,7 @@ from profiles.network import indexing
 from profiles.serializers import LIST_FIELDS, TEXT_FIELDS, model_value, profile_to_dict
 from profiles.workflow import pending
 from sources.bibliography import publish_source, sources_for
-from sources.citations import format_source, parse_note
+from sources.citations import SourceEntry, format_source, parse_note
 from sources.models import Source
 
 
@@ -122,6 +122,7 @@ def publish_new(
     *,
     changes: Sequence[ProposedChange],
     reviewer,
+    cited: dict[int, list[tuple[Source, SourceEntry]]] | None = None,
 ) -> Version:
     """`publish` of a new profile's first version for a recorded import,
     leaving the same rows (`tests/profiles/test_import_batch.py` compares
@@ -137,7 +138,8 @@ def publish_new(
     (`search.index_new_profile`); its connections, or in an import's batch
     its place among the profiles to connect (`indexing.index_profile`); a
     `Version` with the profile's JSON built from those rows (`_as_read`).
-    Only the profile and its notes are inserted at once; the other rows,
+    `cited` is `cited_sources` of its notes when the caller has it. Only
+    the profile and its notes are inserted at once; the other rows,
     which nothing reads back, go through `pending.keep`: written before
     this returns, or inside an import's commit group when the group is
     written (the returned version has no id until then). The request is not
@@ -157,10 +159,16 @@ def publish_new(
         profile, accepted.get("leaders", []), stamp, new=True, later=True
     )
     citations, links = _sync_citations(
-        profile, accepted.get("citations", []), stamp, now=now, new=True, later=True
+        profile,
+        accepted.get("citations", []),
+        stamp,
+        now=now,
+        new=True,
+        later=True,
+        cited=cited,
     )
     pending.keep(
-        _inserter(FieldProvenance),
+        pending.inserter(FieldProvenance),
         [
             FieldProvenance(profile=profile, field=change.field, change=change)
             for change in changes
@@ -177,7 +185,7 @@ def publish_new(
         published_at=now,
         snapshot=profile_to_dict(_as_read(profile, tags, leaders, citations, links)),
     )
-    pending.keep(_inserter(Version), [version])
+    pending.keep(pending.inserter(Version), [version])
     return version
 
 
@@ -249,7 +257,7 @@ def _tag_new(profile: Profile, names: list[str], *, later: bool = False) -> list
         tags.setdefault(tag.pk, tag)
     links = [through(tag=tag, content_object=profile) for tag in tags.values()]
     if later:
-        pending.keep(_inserter(through), links)
+        pending.keep(pending.inserter(through), links)
     else:
         through.objects.bulk_create(links)
     return list(tags.values())
@@ -371,7 +379,8 @@ def _history_inserter(model) -> Callable[[list], None]:
 
         def insert(pairs: list) -> None:
             history = _history_manager(model).model
-            _insert_all(history, [_history_row(history, *pair) for pair in pairs])
+            write = pending.inserter(history)
+            write([_history_row(history, *pair) for pair in pairs])
 
         _history_inserters[model] = insert
     return _history_inserters[model]
@@ -493,6 +502,17 @@ def _add_notes_for(profile: Profile, sources: Sequence[Source], stamp: dict) -> 
         _save(CitationSource(citation=citation, source=source, position=0), **stamp)
 
 
+def cited_sources(rows: list[dict]) -> dict[int, list[tuple[Source, SourceEntry]]]:
+    """Per note number, each work its text cites (`sources_for`: found or
+    recorded) with the note's reading of it."""
+    entries = {row["number"]: parse_note(row["text"])[1] for row in rows}
+    found = iter(sources_for(e for cited in entries.values() for e in cited))
+    return {
+        number: [(next(found), entry) for entry in cited]
+        for number, cited in entries.items()
+    }
+
+
 def _sync_citations(
     profile: Profile,
     rows: list[dict],
@@ -501,12 +521,14 @@ def _sync_citations(
     now,
     new: bool = False,
     later: bool = False,
+    cited: dict[int, list[tuple[Source, SourceEntry]]] | None = None,
 ) -> tuple[list[Citation], list[CitationSource]]:
     """Notes are matched by number (a `new` profile has none to read); a note
     whose text changed has its sources read again from the new text, and
     they become public. With `later`, the notes are inserted at once (their
     links need their ids) and their history rows and links kept for
-    `pending`. Returns the notes added and the links written (to added or
+    `pending`. `cited` is `cited_sources` of the notes when the caller has
+    it already. Returns the notes added and the links written (to added or
     changed notes)."""
     existing = (
         {}
@@ -518,10 +540,11 @@ def _sync_citations(
         citation = existing.pop(row["number"], None)
         if citation is not None and citation.text == row["text"]:
             continue
-        changed.append((citation, row, parse_note(row["text"])[1]))
-    found = iter(sources_for(e for _, _, entries in changed for e in entries))
+        changed.append((citation, row))
+    if cited is None:
+        cited = cited_sources([row for _, row in changed])
     added, links = [], []
-    for citation, row, entries in changed:
+    for citation, row in changed:
         if citation is None:
             citation = Citation(profile=profile, number=row["number"], text=row["text"])
             added.append(citation)
@@ -531,8 +554,8 @@ def _sync_citations(
             for link in citation.citation_sources.all():
                 _delete(link, **stamp)
         described = {}
-        for entry in entries:
-            described.setdefault(next(found), entry)
+        for source, entry in cited[row["number"]]:
+            described.setdefault(source, entry)
         for position, (source, entry) in enumerate(described.items()):
             publish_source(source, at=now, described_as=entry)
             links.append(
