@@ -402,7 +402,9 @@ def _import_new(path: str, values: dict[str, Any]) -> ImportResult:
     try:
         version = workflow.import_new_profile(
             summary=_summary(path),
-            proposals=_proposals(values, published_at=timezone.now(), cited=cited),
+            proposals=_proposals(
+                values, published_at=timezone.now(), cited=cited, keep_history=True
+            ),
             cited=cited,
         )
     except workflow.NothingToChange:
@@ -415,21 +417,31 @@ def _summary(path: str) -> str:
 
 
 def _proposals(
-    values: dict[str, Any], *, published_at=None, cited: dict | None = None
+    values: dict[str, Any],
+    *,
+    published_at=None,
+    cited: dict | None = None,
+    keep_history: bool = False,
 ) -> dict[str, workflow.Proposal]:
     """Each field proposed with the sources of the notes its footnote marks
     point to; the notes themselves are supported by every source they cite.
     New works are public from `published_at` when given: only when the
     request is published in the same transaction, which publishes them.
     `cited`, when given, is filled with each note's works and the note's
-    readings of them, as `workflow.import_new_profile` takes them."""
+    readings of them, as `workflow.import_new_profile` takes them. With
+    `keep_history`, the history rows of new works are kept for the commit
+    group (`pending.keep`): only where no savepoint may take the works back
+    while the file goes on."""
     entries = {
         citation["number"]: parse_note(citation["text"])[1]
         for citation in values["citations"]
     }
+    later = {"keep": pending.keep} if keep_history else {}
     found = iter(
         sources_for(
-            (e for cited in entries.values() for e in cited), published_at=published_at
+            (e for cited in entries.values() for e in cited),
+            published_at=published_at,
+            **later,
         )
     )
     read = {

@@ -1,7 +1,7 @@
 """Writes to the bibliography: a cited work becomes one shared `Source` row."""
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import IntegrityError, transaction
 from simple_history.utils import get_history_manager_for_model
@@ -40,13 +40,24 @@ def source_for(entry: SourceEntry, *, published_at=None) -> Source:
     return source
 
 
-def sources_for(entries: Iterable[SourceEntry], *, published_at=None) -> list[Source]:
+def _write_now(write: Callable[[list], object], rows: list) -> None:
+    write(rows)
+
+
+def sources_for(
+    entries: Iterable[SourceEntry],
+    *,
+    published_at=None,
+    keep: Callable[[Callable[[list], object], list], None] = _write_now,
+) -> list[Source]:
     """`source_for` of each of `entries`, in order, the works with a URL that
     are recorded already found in one query (a document's notes cite a
     dozen works; an import reads thousands of documents) and the new ones
     written in one insert with their history rows, instead of a savepoint,
     an insert and a history insert each. New works are public from
-    `published_at` when given (see `source_for`).
+    `published_at` when given (see `source_for`). The history rows of the
+    works inserted together are handed to `keep(writer, rows)`, which
+    writes them now (the default) or later in the same transaction.
     Raises `ValidationError` for a work that cannot be recorded (a bad URL).
     """
     entries = list(entries)
@@ -64,7 +75,7 @@ def sources_for(entries: Iterable[SourceEntry], *, published_at=None) -> list[So
         url = normalise_url(entry.url) if entry.url else None
         if url and url not in known and url not in new:
             new[url] = _new_source(entry, published_at=published_at)
-    if new and not _insert(list(new.values())):
+    if new and not _insert(list(new.values()), keep=keep):
         # Another request recorded one of them meanwhile: one by one.
         new = {}
     known.update(new)
@@ -120,19 +131,25 @@ def _source_history():
     return get_history_manager_for_model(Source)
 
 
-def _insert(sources: list[Source]) -> bool:
-    """Inserts new works and their history rows (as `save` would write them)
-    in one savepoint; False, with nothing written, if one is recorded already."""
+def _insert(sources: list[Source], *, keep) -> bool:
+    """Inserts new works in one savepoint and hands their history rows (as
+    `save` would write them) to `keep`; False, with nothing written or
+    kept, if one is recorded already."""
     try:
         with transaction.atomic():
             Source.objects.bulk_create(sources)
-            _source_history().bulk_history_create(sources, default_change_reason=None)
     except IntegrityError:
         for source in sources:
             source.pk = None
             source._state.adding = True
         return False
+    keep(write_history, sources)
     return True
+
+
+def write_history(sources: list[Source]) -> None:
+    """Inserts the history rows of works just inserted, in one insert."""
+    _source_history().bulk_history_create(sources, default_change_reason=None)
 
 
 def publish_source(source: Source, *, at, described_as: SourceEntry | None = None):

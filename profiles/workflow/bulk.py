@@ -57,7 +57,7 @@ def import_new_profile(
     (keyed by field) for values that could not be published, as
     `submit_change_request` does.
     """
-    author = permissions.system_user()
+    author = pending.remembered("system user", permissions.system_user)
     permissions.check_proposer(author, Origin.IMPORT)
     check_summary(summary)
     _, changed = changed_proposals(

@@ -11,7 +11,9 @@ ends (`write`). Rows whose keys later rows need (profiles, requests, their
 changes, notes, works) are still inserted at once.
 
 A file refused half-way drops what it kept (`drop_file`), as its savepoint
-drops what it inserted. Anything that reads a profile's rows back (an
+drops what it inserted. Rows the files look up again and again (the
+importer's account, tags) are read once per group (`remembered`).
+Anything that reads a profile's rows back (an
 update of a profile an earlier file of the group created) checks first that
 none is kept (`check_none_pending`).
 """
@@ -34,6 +36,17 @@ class PendingRows:
     def __init__(self) -> None:
         self._kept: dict[Writer, list] = {}
         self._file: dict[Writer, list] = {}
+        self._known: dict[Any, Any] = {}
+        self._file_known: dict[Any, Any] = {}
+
+    def remembered(self, key, look_up: Callable[[], Any]) -> Any:
+        """What `look_up()` returned for `key` earlier in the group (by a
+        kept file or the current one), or its answer now."""
+        for known in (self._file_known, self._known):
+            if key in known:
+                return known[key]
+        found = self._file_known[key] = look_up()
+        return found
 
     def keep(self, write: Writer, rows: list) -> None:
         """Keeps `rows`, to be written by `write` with the other rows of
@@ -45,11 +58,13 @@ class PendingRows:
         """The current file was imported: its rows join the group's."""
         for write, rows in self._file.items():
             self._kept.setdefault(write, []).extend(rows)
-        self._file = {}
+        self._known.update(self._file_known)
+        self._file, self._file_known = {}, {}
 
     def drop_file(self) -> None:
-        """The current file was refused: its rows are forgotten."""
-        self._file = {}
+        """The current file was refused: its rows, and what it looked up
+        (rows it may have created), are forgotten."""
+        self._file, self._file_known = {}, {}
 
     def holds_rows(self) -> bool:
         return bool(self._kept or self._file)
@@ -138,6 +153,17 @@ def write_group() -> None:
     group = _current.get()
     if group is not None:
         group.write()
+
+
+def remembered(key, look_up: Callable[[], Any]) -> Any:
+    """`look_up()`, asked once per commit group for `key` (rows the group's
+    files read again and again: the importer's account, tags); asked each
+    time outside a group. A refused file's answers are forgotten with its
+    rows, since its savepoint may take back a row it created."""
+    group = _current.get()
+    if group is None:
+        return look_up()
+    return group.remembered(key, look_up)
 
 
 def keep(write: Writer, rows: list) -> None:

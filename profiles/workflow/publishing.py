@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import (
@@ -236,8 +236,9 @@ def _tag_new(profile: Profile, names: list[str], *, later: bool = False) -> list
     """Tags a new profile: each tag found as taggit's `add` finds it (by
     name, case-insensitively with `TAGGIT_CASE_INSENSITIVE`: the oldest of
     equal tags) or created, then linked in one insert instead of a look-up
-    and an insert each (kept for `pending` when `later`). Returns the tags
-    in the order linked."""
+    and an insert each (kept for `pending` when `later`; each name is then
+    looked up once per commit group). Returns the tags in the order
+    linked."""
     through = profile.tags.through
     tag_model = through.tag_model()
     lookup = (
@@ -245,15 +246,18 @@ def _tag_new(profile: Profile, names: list[str], *, later: bool = False) -> list
         if getattr(settings, "TAGGIT_CASE_INSENSITIVE", False)
         else "name"
     )
-    known = _known_tags(tag_model, lookup, names)
-    tags: dict[int, Any] = {}
-    for name in names:
-        tag = known.get(name) or (
+
+    def find(name: str):
+        return (
             tag_model.objects.filter(**{lookup: name}).order_by("pk").first()
             or tag_model.objects.get_or_create(
                 **{lookup: name}, defaults={"name": name}
             )[0]
         )
+
+    tags: dict[int, Any] = {}
+    for name in names:
+        tag = pending.remembered(("tag", name), lambda name=name: find(name))
         tags.setdefault(tag.pk, tag)
     links = [through(tag=tag, content_object=profile) for tag in tags.values()]
     if later:
@@ -261,29 +265,6 @@ def _tag_new(profile: Profile, names: list[str], *, later: bool = False) -> list
     else:
         through.objects.bulk_create(links)
     return list(tags.values())
-
-
-def _known_tags(tag_model, lookup: str, names: list[str]) -> dict[str, Any]:
-    """The existing tag of each of `names` whose spelling is plain ASCII,
-    read in one query: the oldest tag equal to it as `lookup` compares (for
-    ASCII every database compares case as Python's `lower` does). Other
-    names are left to a look-up of their own."""
-    plain = [name for name in dict.fromkeys(names) if name.isascii()]
-    if not plain:
-        return {}
-    wanted = Q()
-    for name in plain:
-        wanted |= Q(**{lookup: name})
-    loose = lookup.endswith("iexact")
-    known: dict[str, Any] = {}
-    for tag in tag_model.objects.filter(wanted).order_by("pk"):
-        if not tag.name.isascii():
-            return {}  # a database's own case rules: each name looked up alone
-        for name in plain:
-            same = tag.name.lower() == name.lower() if loose else tag.name == name
-            if same:
-                known.setdefault(name, tag)
-    return known
 
 
 def _record_provenance(

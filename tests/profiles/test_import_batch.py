@@ -656,3 +656,31 @@ def test_a_group_whose_rows_are_refused_when_written_is_imported_file_by_file(
     assert ChangeRequest.objects.count() == 5
     assert SearchName.objects.filter(kind="name", word=0).count() == 5
     assert Source.objects.count() == Source.history.count()
+
+
+def test_a_refused_file_s_new_tag_is_not_linked_by_a_later_file(tmp_path, monkeypatch):
+    """Tags are looked up once per commit group; a tag a refused file
+    created goes with its savepoint, so a later file must create it again
+    rather than link the one taken back (which would refuse the group and
+    import it again file by file)."""
+    again = []
+    monkeypatch.setattr(
+        importing._ProfileNames, "forget", lambda names: again.append(names)
+    )
+    half = tmp_path / "001-half.json"
+    half.write_text(
+        HALF_JSON.replace(
+            '"name": "Whole One",', '"name": "Whole One", "tags": ["fresh"],'
+        ),
+        encoding="utf-8",
+    )
+    later = tmp_path / "002-later.json"
+    later.write_text('{"name": "Later One", "tags": ["fresh"]}', encoding="utf-8")
+
+    outcomes = dict(importing.import_files([half, later], publish=True))
+
+    assert isinstance(outcomes[half], importing.ImportFailed)
+    assert [result.outcome for result in outcomes[later]] == ["created"]
+    assert again == []
+    profile = Profile.objects.get()
+    assert list(profile.tags.names()) == ["fresh"]
