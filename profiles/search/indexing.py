@@ -339,18 +339,28 @@ def index_new_profile(
     no search rows to delete yet, and no suppression hides any of its
     fields (one hides a field of a version already published).
 
-    Side effects: its `SearchName` and `SearchText` rows handed to
-    `keep(writer, rows)`, which writes them now (the default) or later in
-    the same transaction (`workflow.pending.keep`); the text rows of
-    `sources` written now where missing or outdated. Returns the number of
-    name rows. `workflow.publishing.publish_new` calls it.
+    Side effects: its `SearchName` and `SearchText` rows, and the text rows
+    of `sources` that are missing or outdated (an outdated one deleted now),
+    handed to `keep(writer, rows)`, which writes them now (the default) or
+    later in the same transaction (`workflow.pending.keep`). Returns the
+    number of name rows. `workflow.publishing.publish_new` calls it.
     """
     distinct = {source.pk: source for source in sources}
     names = name_rows(profile, leaders)
     keep(insert_names, [(profile.pk, *row) for row in names])
     keep(write_texts, profile_texts(profile))
-    write_texts(_stale_source_texts(distinct[pk] for pk in sorted(distinct)))
+    keep(
+        write_source_texts,
+        _stale_source_texts(distinct[pk] for pk in sorted(distinct)),
+    )
     return len(names)
+
+
+def write_source_texts(rows: list[SearchText]) -> None:
+    """Inserts works' text rows, one per work (the last of its rows): the
+    files of an import's commit group, whose rows are written together,
+    may each have found a work's row missing."""
+    write_texts(list({row.source_id: row for row in rows}.values()))
 
 
 def _write_profile_rows(

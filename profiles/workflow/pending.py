@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 
 Writer = Callable[[list], Any]
 
@@ -79,13 +79,69 @@ class PendingRows:
 
 _inserters: dict[type, Writer] = {}
 
+#: Fields whose value of the types given is written as it is: their
+#: `pre_save` reads the attribute and their database form of such a value is
+#: the value itself.
+_TEXT = (str, type(None))
+_WHOLE = (int, type(None))
+_PLAIN_FIELDS = {
+    models.CharField: _TEXT,
+    models.TextField: _TEXT,
+    models.SlugField: _TEXT,
+    models.IntegerField: _WHOLE,
+    models.PositiveIntegerField: _WHOLE,
+    models.PositiveSmallIntegerField: _WHOLE,
+    models.SmallIntegerField: _WHOLE,
+    models.BigIntegerField: _WHOLE,
+    models.BooleanField: (bool, type(None)),
+}
+
+
+def _column_value(field) -> Callable[[Any], Any]:
+    """How `bulk_create` finds `field`'s database value in a row, without
+    its per-row preparation where it changes nothing: a plain field's value
+    of a plain type is taken as it is; a foreign key's comes from the object
+    it points to when that object is set (`_prepare_related_fields_for_save`:
+    the object may have got its id after being assigned), refused when that
+    object has no id; any other field or value goes through `pre_save` and
+    `get_db_prep_save`."""
+    attname = field.attname
+
+    def prepared(row):
+        return field.get_db_prep_save(field.pre_save(row, True), connection=connection)
+
+    if type(field) in _PLAIN_FIELDS:
+        plain_types = _PLAIN_FIELDS[type(field)]
+
+        def plain(row):
+            value = getattr(row, attname)
+            return value if type(value) in plain_types else prepared(row)
+
+        return plain
+    if type(field) in (models.ForeignKey, models.OneToOneField):
+
+        def key(row):
+            target = field.get_cached_value(row) if field.is_cached(row) else None
+            if target is not None:
+                if not target._is_pk_set():
+                    raise ValueError(
+                        "bulk_create() prohibited to prevent data loss due to "
+                        f"unsaved related object '{field.name}'."
+                    )
+                if getattr(row, attname) in field.empty_values:
+                    setattr(row, attname, getattr(target, field.target_field.attname))
+            value = getattr(row, attname)
+            return value if type(value) in _WHOLE else prepared(row)
+
+        return key
+    return prepared
+
 
 def inserter(model) -> Writer:
     """The one function (the group's rows are grouped by it) that inserts
     rows of `model` no other row points to, in one statement run once per
-    row: as `bulk_create` writes their values (foreign keys taken from the
-    objects they point to, `pre_save` values, each column's database
-    form), without asking the rows' new ids back."""
+    row: with the values `bulk_create` would write (`_column_value`),
+    without asking the rows' new ids back."""
     if model not in _inserters:
         fields = [
             field
@@ -98,19 +154,10 @@ def inserter(model) -> Writer:
             ", ".join(quote(field.column) for field in fields),
             ", ".join(["%s"] * len(fields)),
         )
+        values_of = [_column_value(field) for field in fields]
 
         def insert(rows: list) -> None:
-            values = []
-            for row in rows:
-                row._prepare_related_fields_for_save(operation_name="bulk_create")
-                values.append(
-                    tuple(
-                        field.get_db_prep_save(
-                            field.pre_save(row, True), connection=connection
-                        )
-                        for field in fields
-                    )
-                )
+            values = [tuple(value(row) for value in values_of) for row in rows]
             with connection.cursor() as cursor:
                 cursor.executemany(sql, values)
 
