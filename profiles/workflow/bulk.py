@@ -12,6 +12,7 @@ path.
 """
 
 from django.db import transaction
+from django.utils import timezone
 
 from profiles.models import ChangeRequest, ProposedChange, RequestEvent, Version
 from profiles.workflow import events, pending, permissions
@@ -52,24 +53,37 @@ def import_new_profile(
     back (the changes and their links to their sources, the events, and
     those `publish_new` keeps) go through `pending.keep`: written before
     this returns, or when an import's commit group is written
-    (`pending.grouped`).
+    (`pending.grouped`). The request is inserted once, in its final state,
+    after the profile (`_insert_as_set`).
     Raises `NothingToChange` when every field is empty and `ValidationError`
     (keyed by field) for values that could not be published, as
     `submit_change_request` does.
     """
+    with pending.held():  # the request is inserted last: its rows wait
+        return _import_new_profile(summary=summary, proposals=proposals, cited=cited)
+
+
+def _import_new_profile(
+    *,
+    summary: str,
+    proposals: dict[str, Proposal],
+    cited: dict[int, list[tuple[Source, SourceEntry]]] | None,
+) -> Version:
     author = pending.remembered("system user", permissions.system_user)
     permissions.check_proposer(author, Origin.IMPORT)
     check_summary(summary)
     _, changed = changed_proposals(
         None, proposals, origin=Origin.IMPORT, base_version=None
     )
-    change_request = ChangeRequest.objects.create(
+    submitted_at = timezone.now()
+    change_request = ChangeRequest(
         profile=None,
         author=author,
         summary=summary.strip(),
         origin=Origin.IMPORT,
         base_version=0,
         status=Status.PENDING,
+        created_at=submitted_at,
     )
     state = next_state(change_request, "approve")
     changes, recorded = write_changes(
@@ -80,7 +94,7 @@ def import_new_profile(
         Kind.SUBMITTED,
         actor=author,
         proposal=events.proposal_as_recorded(change_request, recorded),
-        at=change_request.created_at,
+        at=submitted_at,
     )
     version = publish_new(
         change_request,
@@ -95,19 +109,19 @@ def import_new_profile(
     change_request.reviewer = author
     change_request.decided_at = version.published_at
     change_request.decision_note = RECORDED_IMPORT
-    change_request.save(
-        update_fields=[
-            "profile",
-            "published_version",
-            "status",
-            "reviewer",
-            "decided_at",
-            "decision_note",
-            "updated_at",
-        ]
-    )
+    _insert_as_set(change_request)
     pending.keep(
         pending.inserter(RequestEvent),
         [submitted, *events.import_published(change_request, version, actor=author)],
     )
     return version
+
+
+def _insert_as_set(change_request: ChangeRequest) -> None:
+    """Inserts the request in its final state, in one statement, with its
+    times as set: submitted (`created_at`) before it was published, last
+    changed (`updated_at`) now. A raw save writes the attributes as they
+    are instead of stamping `created_at` with the time of the insert; no
+    history or signal handler follows change requests."""
+    change_request.updated_at = timezone.now()
+    change_request.save_base(raw=True, force_insert=True)

@@ -165,6 +165,44 @@ def inserter(model) -> Writer:
     return _inserters[model]
 
 
+_tuple_inserters: dict[tuple, Writer] = {}
+
+
+def tuple_inserter(model, fields: tuple[str, ...]) -> Writer:
+    """The one function that inserts rows of `model` given as tuples, a
+    value per field of `fields` (the others take their database default),
+    in one statement run once per row, without a model object per row. A
+    foreign key's value is the row it points to, which may get its id only
+    when its own kind is written (a proposed change kept for the group); a
+    plain value is written as it is."""
+    key = (model, fields)
+    if key not in _tuple_inserters:
+        quote = connection.ops.quote_name
+        columns = [model._meta.get_field(name).column for name in fields]
+        sql = "INSERT INTO {} ({}) VALUES ({})".format(
+            quote(model._meta.db_table),
+            ", ".join(quote(column) for column in columns),
+            ", ".join(["%s"] * len(columns)),
+        )
+
+        def insert(rows: list[tuple]) -> None:
+            values = [tuple(_database_value(value) for value in row) for row in rows]
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, values)
+
+        _tuple_inserters[key] = insert
+    return _tuple_inserters[key]
+
+
+def _database_value(value):
+    """A row's id, refused when it has none yet; any other value as it is."""
+    if not isinstance(value, models.Model):
+        return value
+    if not value._is_pk_set():
+        raise ValueError(f"A {type(value).__name__} row has no id yet.")
+    return value.pk
+
+
 _current: ContextVar[PendingRows | None] = ContextVar("pending_rows", default=None)
 
 
@@ -179,6 +217,20 @@ def grouped() -> Iterator[PendingRows]:
         yield group
     finally:
         _current.reset(token)
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """Inside this block, rows kept wait for its end to be written (with the
+    current commit group's, when there is one, else as the block ends), so
+    they may point to rows inserted later in the block."""
+    if _current.get() is not None:
+        yield
+        return
+    with grouped() as group:
+        yield
+        group.keep_file()
+        group.write()
 
 
 def keep_file() -> None:

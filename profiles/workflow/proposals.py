@@ -226,10 +226,7 @@ def write_changes(
     if later:
         # Linked by the objects: the changes have no ids until written.
         pending.keep(_add_changes, changes)
-        pending.keep(
-            pending.inserter(through),
-            [through(proposedchange=change, source=source) for change, source in links],
-        )
+        pending.keep(pending.tuple_inserter(through, ("proposedchange", "source")), links)
     else:
         _add_changes(changes)
         _link_sources(

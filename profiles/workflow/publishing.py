@@ -168,11 +168,8 @@ def publish_new(
         cited=cited,
     )
     pending.keep(
-        pending.inserter(FieldProvenance),
-        [
-            FieldProvenance(profile=profile, field=change.field, change=change)
-            for change in changes
-        ],
+        pending.tuple_inserter(FieldProvenance, ("profile", "field", "change")),
+        [(profile, change.field, change) for change in changes],
     )
     search.index_new_profile(
         profile, leaders, [link.source for link in links], keep=pending.keep
