@@ -226,7 +226,8 @@ def write_changes(
     if later:
         # Linked by the objects: the changes have no ids until written.
         pending.keep(_add_changes, changes)
-        pending.keep(pending.tuple_inserter(through, ("proposedchange", "source")), links)
+        link = pending.tuple_inserter(through, ("proposedchange", "source"))
+        pending.keep(link, links)
     else:
         _add_changes(changes)
         _link_sources(
