@@ -137,24 +137,30 @@ def _column_value(field) -> Callable[[Any], Any]:
     return prepared
 
 
+def _columns(model) -> tuple[list, list[Callable[[Any], Any]]]:
+    """The columns `bulk_create` writes for new rows of `model` (all but an
+    id the database gives) and how each finds its value in a row."""
+    fields = [
+        field
+        for field in model._meta.concrete_fields
+        if not (field.primary_key and field.db_returning)
+    ]
+    return fields, [_column_value(field) for field in fields]
+
+
 def inserter(model) -> Writer:
     """The one function (the group's rows are grouped by it) that inserts
     rows of `model` no other row points to, in one statement run once per
     row: with the values `bulk_create` would write (`_column_value`),
     without asking the rows' new ids back."""
     if model not in _inserters:
-        fields = [
-            field
-            for field in model._meta.concrete_fields
-            if not (field.primary_key and field.db_returning)
-        ]
+        fields, values_of = _columns(model)
         quote = connection.ops.quote_name
         sql = "INSERT INTO {} ({}) VALUES ({})".format(
             quote(model._meta.db_table),
             ", ".join(quote(field.column) for field in fields),
             ", ".join(["%s"] * len(fields)),
         )
-        values_of = [_column_value(field) for field in fields]
 
         def insert(rows: list) -> None:
             values = [tuple(value(row) for value in values_of) for row in rows]
@@ -163,6 +169,39 @@ def inserter(model) -> Writer:
 
         _inserters[model] = insert
     return _inserters[model]
+
+
+def insert_returning(model, rows: list) -> None:
+    """`model.objects.bulk_create(rows)` on the databases we support (which
+    return the new ids of a many-row insert, in the rows' order): the same
+    rows, values (`_column_value`) and ids set on the rows, without
+    Django's preparation of each value of each row.
+    Side effects: the inserts, a few hundred rows each; each row gets its
+    id and is marked saved."""
+    if not rows:
+        return
+    fields, values_of = _columns(model)
+    quote = connection.ops.quote_name
+    pk = model._meta.pk
+    head = "INSERT INTO {} ({}) ".format(
+        quote(model._meta.db_table),
+        ", ".join(quote(field.column) for field in fields),
+    )
+    size = connection.ops.bulk_batch_size(fields, rows)
+    marks = "({})".format(", ".join(["%s"] * len(fields)))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            batch = rows[start : start + size]
+            values = [value(row) for row in batch for value in values_of]
+            cursor.execute(
+                f"{head}VALUES {', '.join([marks] * len(batch))} "
+                f"RETURNING {quote(pk.column)}",
+                values,
+            )
+            for row, (new_id,) in zip(batch, cursor.fetchall(), strict=True):
+                setattr(row, pk.attname, new_id)
+                row._state.adding = False
+                row._state.db = connection.alias
 
 
 _tuple_inserters: dict[tuple, Writer] = {}

@@ -225,7 +225,7 @@ def write_changes(
     through = ProposedChange.sources.through
     if later:
         # Linked by the objects: the changes have no ids until written.
-        pending.keep(_add_changes, changes)
+        pending.keep(_insert_changes, changes)
         link = pending.tuple_inserter(through, ("proposedchange", "source"))
         pending.keep(link, links)
     else:
@@ -247,6 +247,12 @@ def write_changes(
 def _add_changes(rows: list[ProposedChange]) -> None:
     """Inserts proposed changes."""
     ProposedChange.objects.bulk_create(rows)
+
+
+def _insert_changes(rows: list[ProposedChange]) -> None:
+    """Inserts proposed changes kept for an import's commit group, as
+    `_add_changes` does, without Django's preparation of each value."""
+    pending.insert_returning(ProposedChange, rows)
 
 
 def _link_sources(rows: list) -> None:

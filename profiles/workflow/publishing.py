@@ -321,7 +321,7 @@ def _save(instance, **stamp) -> None:
 def _insert(instance) -> None:
     """Inserts a new row of a tracked model without its history row (see
     `_add_history`)."""
-    type(instance)._default_manager.bulk_create([instance])
+    pending.insert_returning(type(instance), [instance])
 
 
 def _delete(instance, **stamp) -> None:
@@ -540,7 +540,7 @@ def _sync_citations(
                 CitationSource(citation=citation, source=source, position=position)
             )
     if later:
-        _insert_all(Citation, added)
+        pending.insert_returning(Citation, added)
         _add_history(Citation, added, stamp, later=True)
     else:
         _add(Citation, added, stamp)
