@@ -212,20 +212,27 @@ def tuple_inserter(model, fields: tuple[str, ...]) -> Writer:
     value per field of `fields` (the others take their database default),
     in one statement run once per row, without a model object per row. A
     foreign key's value is the row it points to, which may get its id only
-    when its own kind is written (a proposed change kept for the group); a
-    plain value is written as it is."""
+    when its own kind is written (a proposed change kept for the group), or
+    that id; a plain value (`_PLAIN_FIELDS`) is written as it is, any other
+    in its field's database form."""
     key = (model, fields)
     if key not in _tuple_inserters:
         quote = connection.ops.quote_name
-        columns = [model._meta.get_field(name).column for name in fields]
+        found = [model._meta.get_field(name) for name in fields]
         sql = "INSERT INTO {} ({}) VALUES ({})".format(
             quote(model._meta.db_table),
-            ", ".join(quote(column) for column in columns),
-            ", ".join(["%s"] * len(columns)),
+            ", ".join(quote(field.column) for field in found),
+            ", ".join(["%s"] * len(found)),
         )
 
         def insert(rows: list[tuple]) -> None:
-            values = [tuple(_database_value(value) for value in row) for row in rows]
+            values = [
+                tuple(
+                    _database_value(field, value)
+                    for field, value in zip(found, row, strict=True)
+                )
+                for row in rows
+            ]
             with connection.cursor() as cursor:
                 cursor.executemany(sql, values)
 
@@ -233,13 +240,16 @@ def tuple_inserter(model, fields: tuple[str, ...]) -> Writer:
     return _tuple_inserters[key]
 
 
-def _database_value(value):
-    """A row's id, refused when it has none yet; any other value as it is."""
-    if not isinstance(value, models.Model):
+def _database_value(field, value):
+    """`value` as `field`'s column holds it: a row's id (refused when it has
+    none yet), a plain value as it is, any other prepared by the field."""
+    if isinstance(value, models.Model):
+        if not value._is_pk_set():
+            raise ValueError(f"A {type(value).__name__} row has no id yet.")
+        return value.pk
+    if type(value) in _PLAIN_FIELDS.get(type(field), _WHOLE):
         return value
-    if not value._is_pk_set():
-        raise ValueError(f"A {type(value).__name__} row has no id yet.")
-    return value.pk
+    return field.get_db_prep_save(value, connection=connection)
 
 
 _current: ContextVar[PendingRows | None] = ContextVar("pending_rows", default=None)

@@ -340,43 +340,62 @@ _inserters: dict[type, Callable[[list], None]] = {}
 
 def _inserter(model) -> Callable[[list], None]:
     """The one function (`pending` groups rows by it) that inserts rows of
-    `model` in one statement."""
+    `model`, their ids read back for their history rows
+    (`pending.insert_returning`)."""
     if model not in _inserters:
-        _inserters[model] = lambda rows: _insert_all(model, rows)
+        _inserters[model] = lambda rows: pending.insert_returning(model, rows)
     return _inserters[model]
 
 
 _history_inserters: dict[type, Callable[[list], None]] = {}
 
+#: The columns of a history row that do not copy the row's own.
+_HISTORY_STAMP = (
+    "history_date",
+    "history_user",
+    "history_change_reason",
+    "history_type",
+    "change_request",
+)
+
 
 def _history_inserter(model) -> Callable[[list], None]:
     """The one function that inserts the history rows of (row, stamp)
-    pairs of `model`, built as `_add_history` builds them, in one
-    statement."""
+    pairs of `model`, as `_add_history` would write them, in one statement
+    run once per row, each row's values a tuple (`_history_values`)."""
     if model not in _history_inserters:
+        history = _history_manager(model).model
+        tracked = [field.attname for field in history.tracked_fields]
+        names = tuple(
+            field.name
+            for field in history._meta.concrete_fields
+            if field.name not in _HISTORY_STAMP and not field.primary_key
+        )
+        if sorted(history._meta.get_field(name).attname for name in names) != sorted(
+            tracked
+        ):
+            raise ValueError(f"{history.__name__} has columns of its own.")
+        write = pending.tuple_inserter(history, (*names, *_HISTORY_STAMP))
+        copied = [history._meta.get_field(name).attname for name in names]
 
         def insert(pairs: list) -> None:
-            history = _history_manager(model).model
-            write = pending.inserter(history)
-            write([_history_row(history, *pair) for pair in pairs])
+            write([_history_values(row, stamp, copied) for row, stamp in pairs])
 
         _history_inserters[model] = insert
     return _history_inserters[model]
 
 
-def _history_row(history, row, stamp: dict):
-    """The history row simple-history's `bulk_history_create` builds for a
-    row just inserted, stamped as `_add_history` stamps it."""
-    return history(
-        history_date=timezone.now(),
-        history_user=stamp["_history_user"],
-        history_change_reason=get_change_reason_from_object(row) or None,
-        history_type="+",
-        change_request=stamp["_change_request"],
-        **{
-            field.attname: getattr(row, field.attname)
-            for field in history.tracked_fields
-        },
+def _history_values(row, stamp: dict, copied: list[str]) -> tuple:
+    """The values of the history row simple-history's `bulk_history_create`
+    builds for a row just inserted, stamped as `_add_history` stamps it:
+    the row's own (`copied`), then `_HISTORY_STAMP`'s."""
+    return (
+        *(getattr(row, attname) for attname in copied),
+        timezone.now(),
+        stamp["_history_user"],
+        get_change_reason_from_object(row) or None,
+        "+",
+        stamp["_change_request"],
     )
 
 
