@@ -225,11 +225,19 @@ def tuple_inserter(model, fields: tuple[str, ...]) -> Writer:
             ", ".join(["%s"] * len(found)),
         )
 
+        plain = [
+            _PLAIN_FIELDS.get(type(field), _WHOLE if field.is_relation else ())
+            for field in found
+        ]
+        columns = list(zip(found, plain, strict=True))
+
         def insert(rows: list[tuple]) -> None:
             values = [
                 tuple(
-                    _database_value(field, value)
-                    for field, value in zip(found, row, strict=True)
+                    value
+                    if type(value) in plain_types
+                    else _database_value(field, value)
+                    for (field, plain_types), value in zip(columns, row, strict=True)
                 )
                 for row in rows
             ]
@@ -241,14 +249,12 @@ def tuple_inserter(model, fields: tuple[str, ...]) -> Writer:
 
 
 def _database_value(field, value):
-    """`value` as `field`'s column holds it: a row's id (refused when it has
-    none yet), a plain value as it is, any other prepared by the field."""
+    """`value`, not a plain one, as `field`'s column holds it: a row's id
+    (refused when it has none yet), or prepared by the field."""
     if isinstance(value, models.Model):
         if not value._is_pk_set():
             raise ValueError(f"A {type(value).__name__} row has no id yet.")
         return value.pk
-    if type(value) in _PLAIN_FIELDS.get(type(field), _WHOLE):
-        return value
     return field.get_db_prep_save(value, connection=connection)
 
 
