@@ -684,3 +684,32 @@ def test_a_refused_file_s_new_tag_is_not_linked_by_a_later_file(tmp_path, monkey
     assert again == []
     profile = Profile.objects.get()
     assert list(profile.tags.names()) == ["fresh"]
+
+
+def test_a_new_profile_imported_outside_a_commit_group_is_whole_when_it_returns(
+    tmp_path,
+):
+    """Its request is inserted last, so the rows pointing to it wait for it
+    (`pending.held`) even when no commit group keeps them."""
+    from profiles import workflow
+
+    [path] = write_documents(tmp_path, GROUPS[:1])
+    [values] = importing.read_documents(path)
+    values.pop("slug", None)
+
+    version = workflow.import_new_profile(
+        summary="Imported from a test",
+        proposals=importing._proposals(values, published_at=None),
+    )
+
+    request = ChangeRequest.objects.get(pk=version.change_request.pk)
+    assert (request.version.number, request.version.profile_id) == (
+        1,
+        request.profile_id,
+    )
+    assert (request.status, request.profile_id) == ("approved", version.profile.pk)
+    assert request.created_at < request.decided_at <= request.updated_at
+    fields = set(request.changes.values_list("field", flat=True))
+    assert fields == set(version.profile.provenance.values_list("field", flat=True))
+    assert request.events.count() == 3
+    assert version.profile.history.get().change_request_id == request.pk
