@@ -55,10 +55,12 @@ class ImportResult:
 
 
 #: Files published between two rewrites of the network's edges: the edges of
-#: a batch are found in one pass (`indexing.batch`), and an import stopped
-#: half-way leaves at most this many files' edges unwritten (`rebuild_network`
-#: writes them).
-BATCH_FILES = 250
+#: a batch are found in one pass (`indexing.batch`), which reads every
+#: published profile's names and connections section, so its cost grows with
+#: the database (about half a second at 5,000 profiles) whatever the batch's
+#: size. An import stopped half-way leaves at most this many files' edges
+#: unwritten (`rebuild_network` writes them).
+BATCH_FILES = 1000
 
 #: Files committed together when publishing a batch, each in its own
 #: savepoint, so each is still all or nothing. A commit writes every page
@@ -278,34 +280,47 @@ def _outcome(
 
 
 class _ProfileNames:
-    """The names of the profiles, read once per batch: looking a document's
-    name up (`name__iexact`) reads every profile, since no index holds their
-    names. The database is asked only when a profile of a loosely equal
-    name exists (`fold`: whatever the database takes for equal regardless
-    of case, `fold` makes equal). Profiles created since the last look-up,
-    by this import or anyone, are read by their ids, which only grow; a
+    """The names and slugs of the profiles, read once per batch: looking a
+    document's name up (`name__iexact`) reads every profile, since no index
+    holds their names, and looking its slug up is a query per document that
+    almost always finds nothing. The database is asked only when a profile
+    of that slug, or of a loosely equal name, exists (`fold`: whatever the
+    database takes for equal regardless of case, `fold` makes equal).
+    Profiles created since the last `read_new`, by this import or anyone,
+    are read by their ids, which only grow; a slug never changes, and a
     profile renamed meanwhile by someone else is seen with its new name in
     the next batch."""
 
     def __init__(self) -> None:
         self._pks: dict[str, set[int]] = {}
+        self._slugs: set[str] = set()
         self._last = 0
 
     def forget(self) -> None:
-        """Reads every name again at the next look-up: after a rollback,
+        """Reads every name again at the next `read_new`: after a rollback,
         whose profiles' ids may be given again."""
-        self._pks, self._last = {}, 0
+        self._pks, self._slugs, self._last = {}, set(), 0
 
-    def may_exist(self, name: str) -> bool:
-        """False only when no profile is called `name`, in any case."""
+    def read_new(self) -> None:
+        """Reads the names and slugs of the profiles created since the last
+        call (one query)."""
         rows = (
             Profile.objects.filter(pk__gt=self._last)
             .order_by("pk")
-            .values_list("pk", "name")
+            .values_list("pk", "name", "slug")
         )
-        for pk, known in rows:
+        for pk, known, slug in rows:
             self._pks.setdefault(fold(known), set()).add(pk)
+            self._slugs.add(slug)
             self._last = pk
+
+    def slug_taken(self, slug: str) -> bool:
+        """False only when no profile read by `read_new` has `slug`."""
+        return slug in self._slugs
+
+    def may_exist(self, name: str) -> bool:
+        """False only when no profile read by `read_new` is called `name`,
+        in any case."""
         return fold(name) in self._pks
 
 
@@ -363,10 +378,16 @@ def _import_values(
 ) -> ImportResult:
     """One profile's values imported; `names` when publishing a batch."""
     slug = values.pop("slug", "") or slugify(values["name"], allow_unicode=True)
-    profile = Profile.objects.filter(slug=slug).first()
-    if profile is None and (names is None or names.may_exist(values["name"])):
-        profile = Profile.objects.filter(name__iexact=values["name"]).first()
     batched = names is not None
+    if batched:
+        names.read_new()
+    profile = (
+        Profile.objects.filter(slug=slug).first()
+        if not batched or names.slug_taken(slug)
+        else None
+    )
+    if profile is None and (not batched or names.may_exist(values["name"])):
+        profile = Profile.objects.filter(name__iexact=values["name"]).first()
     if profile is None and batched:
         return _import_new(path, values)
     if batched:
