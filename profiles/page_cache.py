@@ -10,6 +10,10 @@ the newest version published anywhere: any publish moves the key on, in every
 process at once, because both are read from the database in one small
 indexed query. A stale page is never served; an old entry simply expires.
 
+A cached page is answered by the `serve_cached_pages` middleware, above
+the session and everything below it, when the reader sends no session
+cookie; on a miss the view's decorator renders and stores it.
+
 Signed-in people (editors and reviewers see pending counts and their own
 menus) and visitors with a session or messages never get a whole cached
 page, nor are their pages stored whole: the view keeps the part that is the
@@ -18,6 +22,7 @@ same state, and lays their own parts out around it on each request. Their
 pages carry no `ETag`: it would not say who the page was for.
 """
 
+import functools
 import hashlib
 from collections.abc import Callable
 from datetime import UTC
@@ -29,6 +34,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.template.response import SimpleTemplateResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.dateparse import parse_datetime
@@ -67,18 +73,8 @@ def _published_state(slug: str) -> PageState | None:
 
     One indexed query, written out: this runs on every anonymous view, and
     building it through the ORM took longer than serving the cached page."""
-    quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT p.{quote('id')}, p.{quote('version')}, v.{quote('id')}, "
-            f"v.{quote('published_at')}, {_newest_suppression_sql()} "
-            f"FROM {quote(Profile._meta.db_table)} p, "
-            f"(SELECT {quote('id')}, {quote('published_at')} "
-            f"FROM {quote(Version._meta.db_table)} "
-            f"ORDER BY {quote('id')} DESC LIMIT 1) v "
-            f"WHERE p.{quote('slug')} = %s AND p.{quote('version')} >= 1",
-            [slug],
-        )
+        cursor.execute(_profile_state_sql(connection.vendor), [slug])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -91,21 +87,42 @@ def _newest_state() -> PageState | None:
     """The state of pages that show the whole published record (the
     network, the home page): the newest version published anywhere, or None
     before the first."""
-    quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        cursor.execute(
-            # v.id: PostgreSQL reads a bare "id" as either id column selected.
-            f"SELECT v.{quote('id')}, v.{quote('published_at')}, "
-            f"{_newest_suppression_sql()} "
-            f"FROM {quote(Version._meta.db_table)} v "
-            f"ORDER BY v.{quote('id')} DESC LIMIT 1"
-        )
+        cursor.execute(_newest_state_sql(connection.vendor))
         row = cursor.fetchone()
     if row is None:
         return None
     newest_pk, newest_at, hidden_pk, hidden_at = row
     return PageState(
         f'"n{newest_pk}{_hidden_tag(hidden_pk)}"', _latest(newest_at, hidden_at)
+    )
+
+
+@functools.cache
+def _profile_state_sql(vendor: str) -> str:
+    """`_published_state`'s query, written once per database vendor."""
+    quote = connection.ops.quote_name
+    return (
+        f"SELECT p.{quote('id')}, p.{quote('version')}, v.{quote('id')}, "
+        f"v.{quote('published_at')}, {_newest_suppression_sql()} "
+        f"FROM {quote(Profile._meta.db_table)} p, "
+        f"(SELECT {quote('id')}, {quote('published_at')} "
+        f"FROM {quote(Version._meta.db_table)} "
+        f"ORDER BY {quote('id')} DESC LIMIT 1) v "
+        f"WHERE p.{quote('slug')} = %s AND p.{quote('version')} >= 1"
+    )
+
+
+@functools.cache
+def _newest_state_sql(vendor: str) -> str:
+    """`_newest_state`'s query, written once per database vendor."""
+    quote = connection.ops.quote_name
+    return (
+        # v.id: PostgreSQL reads a bare "id" as either id column selected.
+        f"SELECT v.{quote('id')}, v.{quote('published_at')}, "
+        f"{_newest_suppression_sql()} "
+        f"FROM {quote(Version._meta.db_table)} v "
+        f"ORDER BY v.{quote('id')} DESC LIMIT 1"
     )
 
 
@@ -147,32 +164,114 @@ def _serve(
     key: str,
 ) -> HttpResponse:
     """A 304 if the reader has this state's page, else the page (its body
-    and content type) from the cache, rendered and stored on a miss. Pages
-    hold absolute addresses, so the site's address is part of the key."""
-    etag, last_modified = state.etag, state.last_modified
+    and content type) from the cache, rendered and stored on a miss."""
+    response = _from_cache(request, state, key)
+    if response is not None:
+        return response
+    response = render_page()
+    if response.status_code != 200:
+        return response
+    if isinstance(response, SimpleTemplateResponse):
+        response.render()  # a class-based view's: rendered later otherwise
+    cache.set(
+        _cache_key(request, state, key),
+        (response.content, response["Content-Type"]),
+        TIMEOUT,
+    )
+    return _stamped(response, state)
+
+
+def _cache_key(request: HttpRequest, state: PageState, key: str) -> str:
+    """Pages hold absolute addresses, so the site's address is part of the
+    key, with the page's own key and its state."""
+    site = f"{request.scheme}://{request.get_host()}"
+    state_key = f"{site}{key}{state.etag}{state.last_modified}".encode()
+    return f"page:v2:{hashlib.sha256(state_key).hexdigest()}"
+
+
+def _from_cache(
+    request: HttpRequest, state: PageState, key: str
+) -> HttpResponse | None:
+    """A 304 if the reader has this state's page, the page from the cache if
+    it holds it, else None."""
     response = get_conditional_response(
-        request, etag=etag, last_modified=int(last_modified)
+        request, etag=state.etag, last_modified=int(state.last_modified)
     )
     if response is None:
-        site = f"{request.scheme}://{request.get_host()}"
-        state_key = f"{site}{key}{etag}{last_modified}".encode()
-        cache_key = f"page:v2:{hashlib.sha256(state_key).hexdigest()}"
-        cached = cache.get(cache_key)
+        cached = cache.get(_cache_key(request, state, key))
         if cached is None:
-            response = render_page()
-            if response.status_code != 200:
-                return response
-            if isinstance(response, SimpleTemplateResponse):
-                response.render()  # a class-based view's: rendered later otherwise
-            cache.set(cache_key, (response.content, response["Content-Type"]), TIMEOUT)
-        else:
-            content, content_type = cached
-            response = HttpResponse(content, content_type=content_type)
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(last_modified)
+            return None
+        content, content_type = cached
+        response = HttpResponse(content, content_type=content_type)
+    return _stamped(response, state)
+
+
+def _stamped(response: HttpResponse, state: PageState) -> HttpResponse:
+    response["ETag"] = state.etag
+    response["Last-Modified"] = http_date(state.last_modified)
     response["Cache-Control"] = "public, max-age=0, must-revalidate"
     patch_vary_headers(response, ["Cookie"])
     return response
+
+
+def serve_cached_pages(get_response):
+    """Middleware: a cached page answered before the middleware below it
+    runs, for a reader who sends no session or messages cookie (an anonymous
+    reader, for sure: signing in needs the session).
+
+    The views decorated here say how to find their page's state and key
+    (`page_state`); on a hit the page, or a 304, is answered at once, which
+    spares an anonymous read the session, CSRF, authentication, messages,
+    history and sign-in throttling middleware, none of which a cached page
+    for an anonymous reader needs. On a miss, or for anyone else, the
+    request goes on as usual and the decorated view serves and stores it.
+    Put it below the middleware that set headers on every answer (security,
+    content security policy, frame options) and whitenoise."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if _cookieless_read(request):
+            try:
+                match = resolve(request.path_info)
+            except Resolver404:
+                match = None
+            finder = _page_state_finder(match.func) if match else None
+            if finder is not None:
+                state, key = finder(request, *match.args, **match.kwargs)
+                # The view's decorator reads it from here on a miss.
+                request.page_cache_state = (key, state)
+                if state is not None:
+                    response = _from_cache(request, state, key)
+                    if response is not None:
+                        return response
+        return get_response(request)
+
+    return middleware
+
+
+def _known_state(
+    request: HttpRequest, key: str, read: Callable[[], PageState | None]
+) -> PageState | None:
+    """The state `serve_cached_pages` read for this page on its way to a
+    miss, else `read()`."""
+    known = getattr(request, "page_cache_state", None)
+    if known is not None and known[0] == key:
+        return known[1]
+    return read()
+
+
+def _page_state_finder(view) -> Callable | None:
+    """The `page_state` a decorator here left on a view function, or on a
+    class-based view's `dispatch` (`method_decorator` copies it there)."""
+    dispatch = getattr(getattr(view, "view_class", None), "dispatch", None)
+    return getattr(view, "page_state", None) or getattr(dispatch, "page_state", None)
+
+
+def _cookieless_read(request: HttpRequest) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
 
 
 def cached_fragment[T](name: str, state: PageState, render: Callable[[], T]) -> T:
@@ -206,7 +305,7 @@ def cached_profile_page(view: Callable[..., HttpResponse]):
 def _by_profile_state(view, name: str, *, give_state: bool):
     @wraps(view)
     def wrapper(request: HttpRequest, slug: str) -> HttpResponse:
-        state = _published_state(slug)
+        state = _known_state(request, f"{name}:{slug}", lambda: _published_state(slug))
         extra = {"state": state} if give_state else {}
         if state is None or not _cacheable(request):
             return view(request, slug, **extra)
@@ -214,6 +313,10 @@ def _by_profile_state(view, name: str, *, give_state: bool):
             request, lambda: view(request, slug, **extra), state, f"{name}:{slug}"
         )
 
+    def page_state(request: HttpRequest, slug: str):
+        return _published_state(slug), f"{name}:{slug}"
+
+    wrapper.page_state = page_state
     return wrapper
 
 
@@ -234,16 +337,18 @@ def public_page_cache(key: Callable[[HttpRequest], str]):
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not _cacheable(request):
                 return view(request, *args, **kwargs)
-            state = _newest_state()
+            page_key = key(request, *args, **kwargs)
+            state = _known_state(request, page_key, _newest_state)
             if state is None:
                 return view(request, *args, **kwargs)
             return _serve(
-                request,
-                lambda: view(request, *args, **kwargs),
-                state,
-                key(request, *args, **kwargs),
+                request, lambda: view(request, *args, **kwargs), state, page_key
             )
 
+        def page_state(request: HttpRequest, *args, **kwargs):
+            return _newest_state(), key(request, *args, **kwargs)
+
+        wrapper.page_state = page_state
         return wrapper
 
     return decorate

@@ -3,6 +3,8 @@ conditional requests answered 304, and never stale after a publish. Signed-in
 readers get the same cached article with their own parts around it."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from profiles import workflow
@@ -296,3 +298,58 @@ def test_each_site_address_has_its_own_cached_page(client, profile, settings):
     mirrored = client.get("/api/v1/profiles/", headers={"Host": "mirror.example"})
 
     assert mirrored.json()["results"][0]["url"].startswith("http://mirror.example/")
+
+
+# Answered before the session (`serve_cached_pages`) --------------------------------
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        lambda profile: reverse("profiles:detail", args=[profile.slug]),
+        lambda profile: reverse("profiles:list"),
+        lambda profile: reverse("api:profile-detail", args=[profile.slug]),
+        lambda profile: reverse("network"),
+    ],
+    ids=["profile", "list", "api profile", "network"],
+)
+def test_a_cached_page_is_answered_before_the_session_with_every_header(
+    client, profile, address, django_assert_num_queries
+):
+    url = address(profile)
+    first = client.get(url)
+
+    with django_assert_num_queries(1):
+        second = client.get(url)
+
+    # Authentication never ran for the second: it was answered above it.
+    assert hasattr(first.wsgi_request, "user")
+    assert not hasattr(second.wsgi_request, "user")
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+    for header in ("ETag", "X-Frame-Options", "Content-Security-Policy"):
+        assert second[header] == first[header]
+    assert second["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_miss_reads_the_page_s_state_once(client, url, django_assert_num_queries):
+    client.get(url)  # compiles and warms what is not the page
+    with django_assert_num_queries(1):
+        client.get(url)
+    publish_profile("Other Brigade")  # a new state: the next view is a miss
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+
+    states = [q for q in queries if 'FROM "profiles_profile" p,' in q["sql"]]
+    assert len(states) == 1
+
+
+def test_a_reader_with_a_session_is_not_answered_early(client, url):
+    client.force_login(editor_user(username="ed"))
+    client.get(url)
+
+    response = client.get(url)
+
+    assert response.wsgi_request.user.username == "ed"
+    assert "ETag" not in response
