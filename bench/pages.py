@@ -24,7 +24,7 @@ it is installed, else with a small Python load generator (16 threads, at
 most 3,000 requests or 10 seconds per page; the client then limits
 `/healthz/`, so ratios read high).
 `/healthz/` is loaded first and last, and the ratios use both. Finally it
-times `manage.py import_profiles --publish` of 200 new documents into a copy
+times `manage.py import_profiles --publish` of 1,000 new documents into a copy
 of the seeded database, stopped after --import-seconds (120) if unfinished.
 gunicorn is always stopped at the end. About eight minutes in all.
 
@@ -70,7 +70,7 @@ import _corpus  # noqa: E402  (after the path above)
 import _load  # noqa: E402
 import seed  # noqa: E402
 
-IMPORT_DOCUMENTS = 200
+IMPORT_DOCUMENTS = 1_000
 #: The second server's settings: every page rendered each time.
 CACHE_OFF = {"CACHE_URL": "dummycache://"}
 #: The editor whose session the signed-in pages are asked with.
