@@ -587,6 +587,35 @@ def test_a_later_file_in_the_batch_updates_a_profile_an_earlier_one_created(
     )
 
 
+def test_a_batched_file_updates_the_profile_of_its_slug_whatever_its_name(
+    tmp_path,
+):
+    """A slug is looked up in the slugs read for the batch: a profile of the
+    document's slug under another name is updated, not created again, and a
+    file of a slug and name no profile has creates one."""
+    existing = publish_profile("Old Brigade")
+    renamed = tmp_path / "renamed.json"
+    renamed.write_text(
+        f'{{"name": "New Brigade", "slug": "{existing.slug}", "size": ["Small"]}}',
+        encoding="utf-8",
+    )
+    fresh = tmp_path / "fresh.json"
+    fresh.write_text(
+        '{"name": "Fresh Brigade", "slug": "fresh-brigade", "size": ["Small"]}',
+        encoding="utf-8",
+    )
+
+    outcomes = [
+        outcome
+        for _, outcome in importing.import_files([renamed, fresh], publish=True)
+    ]
+
+    assert [result.outcome for [result] in outcomes] == ["updated", "created"]
+    existing.refresh_from_db()
+    assert (existing.name, existing.version) == ("New Brigade", 2)
+    assert Profile.objects.filter(slug="fresh-brigade").count() == 1
+
+
 def _inserts_into(queries, table: str) -> int:
     return sum(
         1
