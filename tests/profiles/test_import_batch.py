@@ -606,8 +606,7 @@ def test_a_batched_file_updates_the_profile_of_its_slug_whatever_its_name(
     )
 
     outcomes = [
-        outcome
-        for _, outcome in importing.import_files([renamed, fresh], publish=True)
+        outcome for _, outcome in importing.import_files([renamed, fresh], publish=True)
     ]
 
     assert [result.outcome for [result] in outcomes] == ["updated", "created"]
