@@ -280,8 +280,13 @@ def _record_provenance(
     )
 
 
+def _base_slug(name: str) -> str:
+    """The slug of `name`, before any number that keeps it unique."""
+    return slugify(name, allow_unicode=True)[:190].strip("-") or "profile"
+
+
 def _unique_slug(name: str) -> str:
-    base = slugify(name, allow_unicode=True)[:190].strip("-") or "profile"
+    base = _base_slug(name)
     slug, n = base, 1
     while Profile.objects.filter(slug=slug).exists():
         n += 1
@@ -296,12 +301,16 @@ def _create_with_free_slug(profile: Profile, insert: Callable[[Profile], None]):
     """Inserts a new profile under the first slug free for its name, with
     `insert` (a save, or an insert without its history row).
 
-    Another approval can take that slug between the look-up and the insert;
-    the unique index then refuses ours inside a savepoint, and the next free
-    slug is tried, so two profiles of one name published at once both land.
+    The name's own slug, free for most new profiles, is tried first without
+    a look-up. The unique index refuses a slug taken (before, or by another
+    approval between a look-up and the insert) inside a savepoint, and the
+    first slug then found free is tried, so two profiles of one name
+    published at once both land.
     """
     for attempt in range(1, SLUG_ATTEMPTS + 1):
-        profile.slug = _unique_slug(profile.name)
+        profile.slug = (
+            _base_slug(profile.name) if attempt == 1 else _unique_slug(profile.name)
+        )
         try:
             with transaction.atomic():
                 insert(profile)
