@@ -239,6 +239,7 @@ def _import_group(
         ]
     try:
         with transaction.atomic(), pending.grouped() as group:
+            names.read_new()
             outcomes = [
                 (path, _outcome(path, publish=publish, dry_run=dry_run, names=names))
                 for path in paths
@@ -251,6 +252,7 @@ def _import_group(
         # file at fault is refused alone.
         names.forget()
         with transaction.atomic():
+            names.read_new()
             return [
                 (path, _outcome(path, publish=publish, dry_run=dry_run, names=names))
                 for path in paths
@@ -286,10 +288,13 @@ class _ProfileNames:
     almost always finds nothing. The database is asked only when a profile
     of that slug, or of a loosely equal name, exists (`fold`: whatever the
     database takes for equal regardless of case, `fold` makes equal).
-    Profiles created since the last `read_new`, by this import or anyone,
-    are read by their ids, which only grow; a slug never changes, and a
+    Profiles created by others are read by `read_new` when a commit group's
+    transaction starts (by their ids, which only grow), and those this
+    import creates as it creates them (`add`); a slug never changes, and a
     profile renamed meanwhile by someone else is seen with its new name in
-    the next batch."""
+    the next batch. On SQLite no one else writes while the group's
+    transaction is open; on PostgreSQL a profile another request creates
+    during a group is seen from the next one."""
 
     def __init__(self) -> None:
         self._pks: dict[str, set[int]] = {}
@@ -300,6 +305,13 @@ class _ProfileNames:
         """Reads every name again at the next `read_new`: after a rollback,
         whose profiles' ids may be given again."""
         self._pks, self._slugs, self._last = {}, set(), 0
+
+    def add(self, profile: Profile) -> None:
+        """Notes a profile this import has just created. A profile whose
+        file is refused later stays noted: its name and slug are then only
+        looked up in the database for nothing."""
+        self._pks.setdefault(fold(profile.name), set()).add(profile.pk)
+        self._slugs.add(profile.slug)
 
     def read_new(self) -> None:
         """Reads the names and slugs of the profiles created since the last
@@ -379,8 +391,6 @@ def _import_values(
     """One profile's values imported; `names` when publishing a batch."""
     slug = values.pop("slug", "") or slugify(values["name"], allow_unicode=True)
     batched = names is not None
-    if batched:
-        names.read_new()
     profile = (
         Profile.objects.filter(slug=slug).first()
         if not batched or names.slug_taken(slug)
@@ -389,7 +399,7 @@ def _import_values(
     if profile is None and (not batched or names.may_exist(values["name"])):
         profile = Profile.objects.filter(name__iexact=values["name"]).first()
     if profile is None and batched:
-        return _import_new(path, values)
+        return _import_new(path, values, names)
     if batched:
         pending.check_none_pending()  # the usual path reads the profile back
     try:
@@ -414,8 +424,11 @@ def _import_values(
     )
 
 
-def _import_new(path: str, values: dict[str, Any]) -> ImportResult:
-    """A new profile published at once, in bulk (`workflow.import_new_profile`).
+def _import_new(
+    path: str, values: dict[str, Any], names: _ProfileNames
+) -> ImportResult:
+    """A new profile published at once, in bulk (`workflow.import_new_profile`),
+    noted in `names`.
     Its new works are created public: a new profile's request changes its
     notes whenever they cite a work, so a request that publishes nothing
     (`NothingToChange`) has created none, and no savepoint is needed."""
@@ -430,6 +443,7 @@ def _import_new(path: str, values: dict[str, Any]) -> ImportResult:
         )
     except workflow.NothingToChange:
         return ImportResult(path, values["name"], None, None)
+    names.add(version.profile)
     return ImportResult(path, values["name"], version.change_request, version.number)
 
 
