@@ -40,7 +40,9 @@ def source_for(entry: SourceEntry, *, published_at=None) -> Source:
     return source
 
 
-def _write_now(write: Callable[[list], object], rows: list) -> None:
+def write_now(write: Callable[[list], object], rows: list) -> None:
+    """Writes `rows` with `write` at once: the default for a `keep` that
+    would hold rows for a later, grouped write."""
     write(rows)
 
 
@@ -48,7 +50,7 @@ def sources_for(
     entries: Iterable[SourceEntry],
     *,
     published_at=None,
-    keep: Callable[[Callable[[list], object], list], None] = _write_now,
+    keep: Callable[[Callable[[list], object], list], None] = write_now,
 ) -> list[Source]:
     """`source_for` of each of `entries`, in order, the works with a URL that
     are recorded already found in one query (a document's notes cite a

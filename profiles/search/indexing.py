@@ -33,6 +33,7 @@ from profiles.models import (
 )
 from profiles.names import name_words
 from profiles.sections import BULLET_FIELDS, PROSE_FIELDS
+from sources.bibliography import write_now
 from sources.models import Source
 
 Kind = SearchName.Kind
@@ -321,17 +322,13 @@ def index_profile(profile: Profile) -> int:
     return _write_profile_rows(current, leaders, _public_sources([profile.pk]))
 
 
-def _write_now(write: Callable[[list], object], rows: list) -> None:
-    write(rows)
-
-
 @transaction.atomic(savepoint=False)  # inside `publish_new`'s transaction
 def index_new_profile(
     profile: Profile,
     leaders: list[Leader],
     sources: Iterable[Source],
     *,
-    keep: Callable[[Callable[[list], object], list], None] = _write_now,
+    keep: Callable[[Callable[[list], object], list], None] = write_now,
 ) -> int:
     """`index_profile` of a profile just published for the first time, from
     the rows just written rather than read back: `leaders` are all its

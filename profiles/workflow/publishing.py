@@ -339,11 +339,6 @@ def _delete(instance, **stamp) -> None:
     instance.delete()
 
 
-def _insert_all(model, rows: list) -> None:
-    if rows:
-        model._default_manager.bulk_create(rows)
-
-
 _inserters: dict[type, Callable[[list], None]] = {}
 
 
