@@ -26,6 +26,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from profiles import roles
 from profiles.models import (
     Citation,
     Leader,
@@ -218,6 +219,16 @@ def hidden_in(
         for name, at in hidden.fields(snapshot).items():
             found[name, number] = at
     return replace(hidden, versions=found)
+
+
+def hidden_for(
+    user, profile: Profile | int | None, *, versions: Iterable[int | None] = ()
+) -> Hidden:
+    """What `user` is not shown of `profile` (see `hidden_in`): nothing for
+    staff, who see hidden values on every page."""
+    if roles.sees_suppressed(user):
+        return NOTHING
+    return hidden_in(profile, versions=versions)
 
 
 def hidden_by_profile(profile_pks: Iterable[int] | None = None) -> dict[int, Hidden]:

@@ -88,13 +88,6 @@ def new_profile(request):
     )
 
 
-def _hidden_for(user, profile: Profile | None) -> redaction.Hidden:
-    """What the edit form shows `user` as hidden: nothing for staff."""
-    if roles.sees_suppressed(user):
-        return redaction.NOTHING
-    return redaction.hidden_in(profile)
-
-
 def _restored(
     proposals: dict[str, workflow.Proposal],
     hidden: redaction.Hidden,
@@ -114,7 +107,7 @@ def _restored(
 def edit_profile(request, slug: str):
     _check_can_propose(request.user)
     profile = _published_profile(slug)
-    hidden, real = _hidden_for(request.user, profile), profile_values(profile)
+    hidden, real = redaction.hidden_for(request.user, profile), profile_values(profile)
     edit = ProfileEdit(
         request.POST if request.method == "POST" else None,
         profile=profile,
@@ -157,7 +150,7 @@ def edit_change_request(request, pk: int):
         **(profile_values(profile) if profile else blank_values()),
         **{change.field: change.value for change in changes},
     }
-    hidden = _hidden_for(request.user, profile)
+    hidden = redaction.hidden_for(request.user, profile)
     edit = ProfileEdit(
         request.POST if request.method == "POST" else None,
         profile=profile,

@@ -247,34 +247,36 @@ def _load(pk: int) -> ChangeRequest:
 
 
 def _review_form(
-    user, change_request: ChangeRequest, conflicts, data=None, *, action: str = ""
+    change_request: ChangeRequest,
+    conflicts,
+    hidden: redaction.Hidden,
+    data=None,
+    *,
+    action: str = "",
 ) -> ReviewForm:
     changes = list(change_request.changes.all())
+    published = change_request.published_version
     return ReviewForm(
         data,
         changes=changes,
         conflicts=conflicts,
-        unseen=_unseen_fields(user, change_request, changes) if conflicts else (),
+        # The conflict controls offer no textarea with a value hidden from
+        # this reviewer.
+        unseen=[
+            change.field
+            for change in changes
+            if hidden.value(change.field, change.value, published) != change.value
+        ],
         send_back=workflow.can_rework(change_request),
         action=action,
     )
 
 
-def _unseen_fields(user, change_request: ChangeRequest, changes) -> list[str]:
-    """The fields of `changes` whose proposed value holds text a suppression
-    hides from `user` (everyone but staff): the conflict controls offer no
-    textarea with it."""
-    if roles.sees_suppressed(user) or not change_request.profile_id:
-        return []
-    hidden = redaction.hidden_in(
-        change_request.profile_id, versions=[change_request.published_version]
+def _hidden(user, change_request: ChangeRequest) -> redaction.Hidden:
+    """What the request's pages hide from `user` (nothing from staff)."""
+    return redaction.hidden_for(
+        user, change_request.profile_id, versions=[change_request.published_version]
     )
-    published = change_request.published_version
-    return [
-        change.field
-        for change in changes
-        if hidden.value(change.field, change.value, published) != change.value
-    ]
 
 
 def _conflicts(change_request: ChangeRequest, profile: Profile | None) -> list[str]:
@@ -290,17 +292,13 @@ def _render_detail(
     profile: Profile | None,
     conflicts: list[str],
     form: ReviewForm | None,
+    hidden: redaction.Hidden,
     comment_form: CommentForm | None = None,
 ):
     """The request page; `form` is the decision form, bound after a failed
     decision, or None for those who may not decide; `comment_form` bound
     after a refused comment. What a suppression hides is shown to staff
     only, as on every page."""
-    hidden = (
-        redaction.NOTHING
-        if roles.sees_suppressed(request.user)
-        else redaction.hidden_in(profile, versions=[change_request.published_version])
-    )
     published = change_request.published_version
     current = hidden.values(profile_values(profile)) if profile else {}
     compared_version = profile.version if profile else 0
@@ -433,13 +431,19 @@ def detail(request, pk: int):
         raise PermissionDenied("Only its author and reviewers see a request.")
     profile = _profile_of(change_request)
     conflicts = _conflicts(change_request, profile)
+    hidden = _hidden(request.user, change_request)
     form = (
-        _review_form(request.user, change_request, conflicts)
+        _review_form(change_request, conflicts, hidden)
         if _can_decide(request.user, change_request)
         else None
     )
     return _render_detail(
-        request, change_request, profile=profile, conflicts=conflicts, form=form
+        request,
+        change_request,
+        profile=profile,
+        conflicts=conflicts,
+        form=form,
+        hidden=hidden,
     )
 
 
@@ -456,9 +460,8 @@ def decide(request, pk: int):
         return HttpResponseBadRequest("Unknown action.")
     profile = _profile_of(change_request)
     conflicts = _conflicts(change_request, profile)
-    form = _review_form(
-        request.user, change_request, conflicts, request.POST, action=action
-    )
+    hidden = _hidden(request.user, change_request)
+    form = _review_form(change_request, conflicts, hidden, request.POST, action=action)
     if form.is_valid():
         comment = form.cleaned_data["comment"]
         try:
@@ -476,7 +479,12 @@ def decide(request, pk: int):
             messages.success(request, message)
             return redirect("review:detail", pk=change_request.pk)
     return _render_detail(
-        request, change_request, profile=profile, conflicts=conflicts, form=form
+        request,
+        change_request,
+        profile=profile,
+        conflicts=conflicts,
+        form=form,
+        hidden=hidden,
     )
 
 
@@ -564,15 +572,17 @@ def comment(request, pk: int):
             return redirect("review:detail", pk=change_request.pk)
     profile = _profile_of(change_request)
     conflicts = _conflicts(change_request, profile)
+    hidden = _hidden(request.user, change_request)
     return _render_detail(
         request,
         change_request,
         profile=profile,
         conflicts=conflicts,
         form=(
-            _review_form(request.user, change_request, conflicts)
+            _review_form(change_request, conflicts, hidden)
             if _can_decide(request.user, change_request)
             else None
         ),
+        hidden=hidden,
         comment_form=form,
     )
