@@ -59,12 +59,7 @@ class PageState(NamedTuple):
 
 
 def _cacheable(request: HttpRequest) -> bool:
-    return (
-        request.method in ("GET", "HEAD")
-        and not request.user.is_authenticated
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
-    )
+    return _cookieless_read(request) and not request.user.is_authenticated
 
 
 def _published_state(slug: str) -> PageState | None:
@@ -165,7 +160,9 @@ def _serve(
 ) -> HttpResponse:
     """A 304 if the reader has this state's page, else the page (its body
     and content type) from the cache, rendered and stored on a miss."""
-    response = _from_cache(request, state, key)
+    # `serve_cached_pages` has looked already when it left the state.
+    looked = getattr(request, "page_cache_state", None) == (key, state)
+    response = None if looked else _from_cache(request, state, key)
     if response is not None:
         return response
     response = render_page()
