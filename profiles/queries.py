@@ -31,7 +31,7 @@ from profiles.models import (
     Version,
     Watch,
 )
-from sources.citations import SourceEntry, parse_note
+from sources.citations import ENTRY_FIELDS, SourceEntry, parse_note
 from sources.models import Source
 from sources.weblinks import normalise_url
 
@@ -95,9 +95,6 @@ class PageNote:
         return list(self.sources)
 
 
-_ENTRY_FIELDS = ("authors", "title", "publication", "date", "url", "language")
-
-
 def page_notes(profile: Profile) -> list[PageNote]:
     """The profile's notes in order, each with the works it cites in order.
     One query of plain rows, a note's text on each of its works' rows: a
@@ -109,14 +106,14 @@ def page_notes(profile: Profile) -> list[PageNote]:
         "number",
         "text",
         "citation_sources__source_id",
-        *(f"citation_sources__source__{f}" for f in _ENTRY_FIELDS),
+        *(f"citation_sources__source__{f}" for f in ENTRY_FIELDS),
     )
     notes: dict[int, tuple[str, list[int], list[SourceEntry]]] = {}
     for number, text, source_id, *fields in rows:
         _, ids, works = notes.setdefault(number, (text, [], []))
         if source_id is not None:  # a note citing no work has one row, empty
             ids.append(source_id)
-            works.append(SourceEntry(**dict(zip(_ENTRY_FIELDS, fields, strict=True))))
+            works.append(SourceEntry(**dict(zip(ENTRY_FIELDS, fields, strict=True))))
     return [
         PageNote(number=number, text=text, sources=tuple(works), source_ids=tuple(ids))
         for number, (text, ids, works) in notes.items()

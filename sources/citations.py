@@ -6,7 +6,7 @@ citation style.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from sources.dates import iso_partial_date
 from sources.languages import detect_language
@@ -22,6 +22,10 @@ class SourceEntry:
     date: str = ""
     url: str = ""
     language: str = ""
+
+
+#: `SourceEntry`'s fields, in order: also the `Source` columns that hold them.
+ENTRY_FIELDS = tuple(field.name for field in fields(SourceEntry))
 
 
 # A link at the end of a source: "(<…>)" or a bare "(scheme://…)". The lazy

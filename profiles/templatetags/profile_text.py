@@ -18,7 +18,7 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from profiles.document import FOOTNOTE_MARK_RE, footnote_numbers
-from sources.citations import SourceEntry, parse_note
+from sources.citations import ENTRY_FIELDS, SourceEntry, parse_note
 from sources.templatetags.citation_style import citation_html
 from sources.weblinks import is_web_url
 
@@ -212,8 +212,6 @@ def source_marks(numbers) -> SafeString:
     )
 
 
-#: What a note's HTML shows of a work it cites, in `SourceEntry`'s order.
-_WORK_FIELDS = ("authors", "title", "publication", "date", "url", "language")
 #: Texts longer than this are rendered on every view rather than remembered
 #: among the many; prose up to the second length among a few.
 _REMEMBERED_CHARS = 2_000
@@ -221,9 +219,12 @@ _REMEMBERED_LONG_CHARS = 40_000
 
 
 def _works(citation) -> tuple[SourceEntry, ...]:
-    """The works a note cites, as values (a `Source` row is not one)."""
+    """The works a note cites, as values (a `Source` row is not one; a page
+    note's works already are)."""
     return tuple(
-        SourceEntry(**{field: getattr(source, field) for field in _WORK_FIELDS})
+        source
+        if isinstance(source, SourceEntry)
+        else SourceEntry(**{field: getattr(source, field) for field in ENTRY_FIELDS})
         for source in citation.cited_sources()
     )
 
