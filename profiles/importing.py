@@ -5,9 +5,18 @@ A file is checked whole before anything is written: its size, its encoding,
 its layout or JSON shape, and every bound of `profiles.limits` (names as long
 as their columns, counts, field sizes, note numbers, no control characters).
 Whatever is wrong is one `ImportFailed` line naming the file (and the line of
-a text document), never a traceback."""
+a text document), never a traceback.
+
+A document that updates a published profile proposes only what it states:
+a field it leaves out, or leaves empty, stays as published unless the import
+is told to replace (`replace=True`), when it is proposed empty. A title's
+gloss in another script than the Latin ("Liwa al-Mithal (لواء المثال)") is
+an alternative name, never the English name; a title in such a script with a
+Latin gloss updates the profile the gloss names, when no profile has its
+name."""
 
 import json
+import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -16,15 +25,23 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from profiles import limits, workflow
+from profiles import limits, queries, workflow
+from profiles.diff import FieldDiff, diff_values
 from profiles.document import DocumentError, footnote_numbers, parse
-from profiles.models import ChangeRequest, Profile
+from profiles.models import ChangeRequest, Profile, split_lines
 from profiles.network import indexing
 from profiles.network.matching import fold
-from profiles.serializers import FIELDS, InvalidValues, document_values, json_values
+from profiles.serializers import (
+    FIELDS,
+    InvalidValues,
+    document_values,
+    json_values,
+    profile_values,
+)
 from profiles.workflow import pending
 from sources.bibliography import sources_for
 from sources.citations import parse_note
@@ -44,6 +61,9 @@ class ImportResult:
     name: str
     change_request: ChangeRequest | None  # None when nothing changed
     published_version: int | None
+    #: What the request changes, field by field, against the published
+    #: values: filled in a dry run only, before it is rolled back.
+    changes: tuple[FieldDiff, ...] = ()
 
     @property
     def outcome(self) -> str:
@@ -71,13 +91,43 @@ BATCH_FILES = 1000
 COMMIT_FILES = 25
 
 
+@dataclass(frozen=True)
+class _Document:
+    """One profile read from a file: its values for every field (a field the
+    file leaves out is empty), the slug it gives (None for a text document,
+    which gives none; "" for a JSON profile without one), the names its
+    title gives beside the profile's name (kept as alternative names), and
+    the Latin gloss of a title written in another script, by which the
+    profile it updates may be found."""
+
+    values: dict[str, Any]
+    slug: str | None = None
+    title_names: tuple[str, ...] = ()
+    gloss: str = ""
+
+
 def read_documents(path: Path) -> list[dict[str, Any]]:
-    """The change-request values of every profile in one file, checked.
+    """The change-request values of every profile in one file, checked; a
+    JSON profile's with its "slug".
 
     Raises `ImportFailed` naming the file and line for an empty, binary,
     non-UTF-8 or too large file, for any mistake the document parser or JSON
     check finds, and for values past `profiles.limits`.
     """
+    documents = []
+    for document in _read_file(path):
+        values = dict(document.values)
+        values["alternative_names"] = _with_names(
+            values["alternative_names"], document.title_names, values["name"]
+        )
+        if document.slug is not None:
+            values["slug"] = document.slug
+        documents.append(values)
+    return documents
+
+
+def _read_file(path: Path) -> list[_Document]:
+    """Every profile of one file, checked (see `read_documents`)."""
     name = str(path)
     most = limits.limit("import_bytes")
     try:
@@ -107,8 +157,55 @@ def read_documents(path: Path) -> list[dict[str, Any]]:
         values = document_values(parse(text, limits=limits.document_limits()))
     except DocumentError as error:
         raise ImportFailed(name, error.line, error.message) from error
-    _check_limits(name, values, "")
-    return [values]
+    document = _titled(values)
+    _check_limits(
+        name,
+        {
+            **values,
+            "alternative_names": _with_names(
+                values["alternative_names"], document.title_names, values["name"]
+            ),
+        },
+        "",
+    )
+    return [document]
+
+
+def _titled(values: dict[str, Any]) -> _Document:
+    """A text document's values with its title read for what it is. The
+    parser takes the title "Name (Gloss)" for the name and the English name;
+    a gloss with letters of another script than the Latin is no English
+    name: it is the name in that script, kept as an alternative name. A name
+    in another script with a Latin gloss is kept as read, and the gloss is
+    remembered to find the profile it names (`_glossed_profile`)."""
+    name, gloss = values["name"], values["english_name"]
+    if gloss and not _in_latin_script(gloss):
+        return _Document({**values, "english_name": ""}, title_names=(gloss,))
+    if gloss and not _in_latin_script(name):
+        return _Document(values, gloss=gloss)
+    return _Document(values)
+
+
+def _in_latin_script(text: str) -> bool:
+    """Whether every letter of `text` is a Latin one. Modifier letters (the
+    ʿ and ʾ of transliterations) belong to no script and are not counted."""
+    return all(
+        unicodedata.category(char) not in ("Lu", "Ll", "Lt", "Lo")
+        or unicodedata.name(char, "").startswith("LATIN ")
+        for char in text
+    )
+
+
+def _with_names(names: list[str], more: Sequence[str], name: str) -> list[str]:
+    """`names` followed by those of `more` not among them, nor the profile's
+    `name` (regardless of case)."""
+    known = {fold(n) for n in [*names, name]}
+    added = []
+    for other in more:
+        if fold(other) not in known:
+            known.add(fold(other))
+            added.append(other)
+    return [*names, *added]
 
 
 class _LongNumber(ValueError):
@@ -141,7 +238,7 @@ def _json_depth(data: Any) -> int:
     return depth
 
 
-def _json_documents(name: str, text: str) -> list[dict[str, Any]]:
+def _json_documents(name: str, text: str) -> list[_Document]:
     most = limits.limit("json_depth")
     too_deep = f"JSON nested more than {most} levels deep; a profile needs 5"
     try:
@@ -166,8 +263,7 @@ def _json_documents(name: str, text: str) -> list[dict[str, Any]]:
         if not isinstance(slug, str):
             raise ImportFailed(name, None, f"{where}slug: must be text")
         _check_limits(name, values, where, slug=slug)
-        values["slug"] = slug
-        documents.append(values)
+        documents.append(_Document(values, slug=slug))
     return documents
 
 
@@ -183,8 +279,23 @@ def _check_limits(
         raise ImportFailed(name, None, f"{where}{field}: {messages[0]}")
 
 
+@dataclass(frozen=True)
+class _Mode:
+    """How files are imported: published at once or proposed; rolled back
+    (`dry_run`); a published profile's fields the document leaves out
+    proposed empty (`replace`) or left as they are."""
+
+    publish: bool
+    dry_run: bool = False
+    replace: bool = False
+
+
 def import_files(
-    paths: Sequence[Path], *, publish: bool, dry_run: bool = False
+    paths: Sequence[Path],
+    *,
+    publish: bool,
+    dry_run: bool = False,
+    replace: bool = False,
 ) -> Iterator[tuple[Path, list[ImportResult] | ImportFailed]]:
     """Imports the files one after another, each all or nothing (see
     `import_file`), and yields each with its results or the `ImportFailed`
@@ -206,6 +317,7 @@ def import_files(
     published profile is ever without its search rows. A dry run publishes
     nothing that lasts, so it rewrites no edges.
     """
+    mode = _Mode(publish, dry_run, replace)
     batched = publish and not dry_run
     group = COMMIT_FILES if batched else 1
     for start in range(0, len(paths), BATCH_FILES):
@@ -214,18 +326,14 @@ def import_files(
             batch = paths[start : start + BATCH_FILES]
             for first in range(0, len(batch), group):
                 yield from _import_group(
-                    batch[first : first + group],
-                    publish=publish,
-                    dry_run=dry_run,
-                    names=names,
+                    batch[first : first + group], mode=mode, names=names
                 )
 
 
 def _import_group(
     paths: Sequence[Path],
     *,
-    publish: bool,
-    dry_run: bool,
+    mode: _Mode,
     names: "_ProfileNames | None",
 ) -> list[tuple[Path, list[ImportResult] | ImportFailed]]:
     """The files imported with their outcomes; when publishing a batch
@@ -233,16 +341,12 @@ def _import_group(
     is yielded while the transaction is open, so a caller that stops early
     loses nothing it was told was imported."""
     if names is None:
-        return [
-            (path, _outcome(path, publish=publish, dry_run=dry_run, names=None))
-            for path in paths
-        ]
+        return [(path, _outcome(path, mode=mode, names=None)) for path in paths]
     try:
         with transaction.atomic(), pending.grouped() as group:
             names.read_new()
             outcomes = [
-                (path, _outcome(path, publish=publish, dry_run=dry_run, names=names))
-                for path in paths
+                (path, _outcome(path, mode=mode, names=names)) for path in paths
             ]
             group.write()
         return outcomes
@@ -253,14 +357,11 @@ def _import_group(
         names.forget()
         with transaction.atomic():
             names.read_new()
-            return [
-                (path, _outcome(path, publish=publish, dry_run=dry_run, names=names))
-                for path in paths
-            ]
+            return [(path, _outcome(path, mode=mode, names=names)) for path in paths]
 
 
 def _outcome(
-    path: Path, *, publish: bool, dry_run: bool, names: "_ProfileNames | None"
+    path: Path, *, mode: _Mode, names: "_ProfileNames | None"
 ) -> list[ImportResult] | ImportFailed:
     """One file imported (`_import_file`), or why it was refused. In a
     commit group (`pending.grouped`), the rows the file kept join the
@@ -268,7 +369,7 @@ def _outcome(
     group still holds (it updates a profile an earlier file created) is
     imported again once the group is written, writing its own rows."""
     try:
-        outcome = _import_file(path, publish=publish, dry_run=dry_run, names=names)
+        outcome = _import_file(path, mode=mode, names=names)
     except ImportFailed as error:
         pending.drop_file()
         return error
@@ -276,7 +377,7 @@ def _outcome(
         pending.drop_file()
         pending.write_group()
         with pending.paused():
-            return _outcome(path, publish=publish, dry_run=dry_run, names=names)
+            return _outcome(path, mode=mode, names=names)
     pending.keep_file()
     return outcome
 
@@ -337,38 +438,38 @@ class _ProfileNames:
 
 
 def import_file(
-    path: Path, *, publish: bool, dry_run: bool = False
+    path: Path, *, publish: bool, dry_run: bool = False, replace: bool = False
 ) -> list[ImportResult]:
     """Imports every profile in the file, all or nothing.
 
+    A profile already published is updated with what the file states: a
+    field it leaves out, or leaves empty, stays as published, unless
+    `replace`, when it is proposed empty.
+
     Side effects (none with `dry_run`): per profile whose values differ from the
     published ones, a change request by the system account, published at once
-    with `publish`; the notes' sources in the bibliography.
+    with `publish`; the notes' sources in the bibliography. With `dry_run`,
+    each result carries the diff of what its request would change.
     """
-    return _import_file(path, publish=publish, dry_run=dry_run, names=None)
+    return _import_file(path, mode=_Mode(publish, dry_run, replace), names=None)
 
 
 def _import_file(
-    path: Path, *, publish: bool, dry_run: bool, names: _ProfileNames | None
+    path: Path, *, mode: _Mode, names: _ProfileNames | None
 ) -> list[ImportResult]:
-    documents = read_documents(path)
+    documents = _read_file(path)
     results = []
     with transaction.atomic():
-        for values in documents:
+        for document in documents:
             try:
                 results.append(
-                    _import_values(
-                        str(path),
-                        values,
-                        publish=publish,
-                        names=names,
-                    )
+                    _import_document(str(path), document, mode=mode, names=names)
                 )
             except ValidationError as error:
                 raise ImportFailed(str(path), None, _messages(error)) from error
             except workflow.WorkflowError as error:
                 raise ImportFailed(str(path), None, str(error)) from error
-        if dry_run:
+        if mode.dry_run:
             transaction.set_rollback(True)
     return results
 
@@ -381,15 +482,17 @@ def _messages(error: ValidationError) -> str:
     )
 
 
-def _import_values(
+def _import_document(
     path: str,
-    values: dict[str, Any],
+    document: _Document,
     *,
-    publish: bool,
+    mode: _Mode,
     names: _ProfileNames | None,
 ) -> ImportResult:
-    """One profile's values imported; `names` when publishing a batch."""
-    slug = values.pop("slug", "") or slugify(values["name"], allow_unicode=True)
+    """One profile imported; `names` when publishing a batch. A dry run is
+    never batched (`import_files`)."""
+    values = document.values
+    slug = document.slug or slugify(values["name"], allow_unicode=True)
     batched = names is not None
     profile = (
         Profile.objects.filter(slug=slug).first()
@@ -398,10 +501,16 @@ def _import_values(
     )
     if profile is None and (not batched or names.may_exist(values["name"])):
         profile = Profile.objects.filter(name__iexact=values["name"]).first()
+    if profile is None and document.gloss:
+        profile = _glossed_profile(path, values["name"], document.gloss)
+        if profile is not None:
+            document = _named_by_gloss(document, profile)
+            values = document.values
     if profile is None and batched:
-        return _import_new(path, values, names)
+        return _import_new(path, _proposed_values(document, None, mode), names)
     if batched:
         pending.check_none_pending()  # the usual path reads the profile back
+    values = _proposed_values(document, profile, mode)
     try:
         # Works created public must not outlive a document that publishes
         # nothing: their savepoint goes with the refused request.
@@ -418,10 +527,97 @@ def _import_values(
             )
     except workflow.NothingToChange:
         return ImportResult(path, values["name"], None, None)
-    version = workflow.publish_import(change_request) if publish else None
+    changes = _changes(profile, change_request) if mode.dry_run else ()
+    version = workflow.publish_import(change_request) if mode.publish else None
     return ImportResult(
-        path, values["name"], change_request, version.number if version else None
+        path,
+        values["name"],
+        change_request,
+        version.number if version else None,
+        changes,
     )
+
+
+def _glossed_profile(path: str, name: str, gloss: str) -> Profile | None:
+    """The profile a title "Name (Gloss)" stands for when `name` is in
+    another script than the Latin and no profile has it: the profile whose
+    name (or slug) is the gloss, else whose English name is, else whose
+    alternative names hold `name`. None when no profile is; `ImportFailed`
+    when several are equally, rather than a guess."""
+    folded = fold(name)
+    for found in (
+        Profile.objects.filter(
+            Q(name__iexact=gloss) | Q(slug=slugify(gloss, allow_unicode=True))
+        ),
+        Profile.objects.filter(english_name__iexact=gloss),
+        [
+            profile
+            for profile in Profile.objects.filter(alternative_names__icontains=name)
+            if folded in {fold(n) for n in split_lines(profile.alternative_names)}
+        ],
+    ):
+        found = list(found)
+        if len(found) > 1:
+            listed = ", ".join(sorted(profile.name for profile in found))
+            raise ImportFailed(
+                path,
+                None,
+                f"the title {name} ({gloss}) names {len(found)} profiles "
+                f"({listed}); title the document with one profile's own name",
+            )
+        if found:
+            return found[0]
+    return None
+
+
+def _named_by_gloss(document: _Document, profile: Profile) -> _Document:
+    """A document titled "Name (Gloss)", in another script with a Latin
+    gloss, as the update of `profile` found by the gloss: the profile keeps
+    its name, the title's name is one of its alternative names, and the
+    gloss is its English name unless it is the profile's name."""
+    values = document.values
+    gloss = document.gloss
+    english = "" if fold(gloss) == fold(profile.name) else gloss
+    return _Document(
+        {**values, "name": profile.name, "english_name": english},
+        slug=document.slug,
+        title_names=(*document.title_names, values["name"]),
+    )
+
+
+def _proposed_values(
+    document: _Document, profile: Profile | None, mode: _Mode
+) -> dict[str, Any]:
+    """The values to propose for `document`: for a new profile (`profile`
+    None) or with `mode.replace`, every field, a field the document leaves
+    out as empty; otherwise only the name and the fields the document
+    states (not empty). The title's other names join the alternative names:
+    those the document gives, else (unless replacing) those published."""
+    values = document.values
+    names = values["alternative_names"]
+    if profile is not None and not mode.replace and not names:
+        names = split_lines(profile.alternative_names)
+    values = {
+        **values,
+        "alternative_names": _with_names(names, document.title_names, values["name"]),
+    }
+    if profile is None or mode.replace:
+        return values
+    return {
+        field: value
+        for field, value in values.items()
+        if field == "name" or value not in ("", [])
+    }
+
+
+def _changes(
+    profile: Profile | None, change_request: ChangeRequest
+) -> tuple[FieldDiff, ...]:
+    """What `change_request` changes, field by field, against the published
+    values of `profile` (none for a new profile)."""
+    published = profile_values(queries.profile_record(profile.pk)) if profile else {}
+    proposed = {change.field: change.value for change in change_request.changes.all()}
+    return tuple(diff_values(published, proposed, [f for f in FIELDS if f in proposed]))
 
 
 def _import_new(
@@ -458,9 +654,9 @@ def _proposals(
     cited: dict | None = None,
     keep_history: bool = False,
 ) -> dict[str, workflow.Proposal]:
-    """Each field proposed with the sources of the notes its footnote marks
-    point to; the notes themselves are supported by every source they cite.
-    New works are public from `published_at` when given: only when the
+    """Each field of `values` proposed with the sources of the notes its
+    footnote marks point to; the notes themselves are supported by every
+    source they cite. New works are public from `published_at` when given: only when the
     request is published in the same transaction, which publishes them.
     `cited`, when given, is filled with each note's works and the note's
     readings of them, as `workflow.import_new_profile` takes them. With
@@ -469,7 +665,7 @@ def _proposals(
     while the file goes on."""
     entries = {
         citation["number"]: parse_note(citation["text"])[1]
-        for citation in values["citations"]
+        for citation in values.get("citations", [])
     }
     later = {"keep": pending.keep} if keep_history else {}
     found = iter(
@@ -489,7 +685,7 @@ def _proposals(
         number: [source for source, _ in pairs] for number, pairs in read.items()
     }
     proposals = {}
-    for field in FIELDS:
+    for field in (field for field in FIELDS if field in values):
         if field == "citations":
             numbers = list(note_sources)
         else:

@@ -1,11 +1,18 @@
 """Import profile documents: the plain-text layout of the seed, or the JSON export.
 
-    python manage.py import_profiles PATH… [--publish] [--dry-run] [--progress]
+    python manage.py import_profiles PATH… [--publish] [--replace] [--dry-run]
+        [--progress]
 
 Each file is imported all or nothing, in its own transaction: a refused file
 leaves nothing of itself and the others imported. Without --publish a
 profile that changed becomes a pending change request; with --publish it is
-published at once as a recorded import, and the network's edges are
+published at once as a recorded import. A document of a profile already
+published (the same slug or name) proposes only the fields it states whose
+value differs from the published one: a field it leaves out or leaves empty
+stays as published, unless --replace is given, when it is proposed empty.
+--dry-run prints, per profile, the diff it would propose (each field's
+label, then its removed and added items, or its words as [-old-]{+new+})
+and writes nothing. With --publish the network's edges are
 rewritten once per batch of files rather than after each one
 (`profiles.importing.BATCH_FILES`), while each file's search rows are
 written in its own transaction. A folder imports every .txt and .json
@@ -24,13 +31,14 @@ with its reason, one per line.
 
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from profiles.diff import FieldDiff, Segment
 from profiles.document import leader_warnings
 from profiles.importing import ImportFailed, ImportResult, import_files
 
@@ -46,9 +54,16 @@ class Command(BaseCommand):
             help="Publish at once as a recorded import instead of proposing a change.",
         )
         parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="Propose the fields a document leaves out of a published "
+            "profile as empty, instead of leaving them as published.",
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
-            help="Check and report, then roll back: nothing is written.",
+            help="Print the diff each document would propose, then roll back: "
+            "nothing is written.",
         )
         parser.add_argument(
             "--progress",
@@ -68,6 +83,7 @@ class Command(BaseCommand):
         *args,
         paths: list[Path],
         publish: bool,
+        replace: bool,
         dry_run: bool,
         progress: bool | None,
         **options,
@@ -89,7 +105,10 @@ class Command(BaseCommand):
         refused: list[str] = []
         started = time.perf_counter()
         with bar:
-            for path, outcome in import_files(files, publish=publish, dry_run=dry_run):
+            imported = import_files(
+                files, publish=publish, dry_run=dry_run, replace=replace
+            )
+            for path, outcome in imported:
                 if isinstance(outcome, ImportFailed):
                     refused.append(str(outcome))
                     with _above(bar):
@@ -114,6 +133,10 @@ class Command(BaseCommand):
     def _report(self, result: ImportResult) -> None:
         if result.change_request is None:
             message = f"{result.name}: unchanged, nothing to import"
+        elif self.prefix:
+            message = f"{result.name}: would change:"
+            for line in diff_lines(result.changes):
+                message += f"\n  {line}"
         elif result.published_version is not None:
             message = f"{result.name}: published version {result.published_version}"
         else:
@@ -196,3 +219,102 @@ def _expand(paths) -> list[Path]:
         else:
             files.append(path)
     return files
+
+
+# The diff a dry run prints ----------------------------------------------------------
+
+_MARKERS = {"equal": ("", ""), "delete": ("[-", "-]"), "insert": ("{+", "+}")}
+
+
+def diff_lines(diffs: Iterable[FieldDiff]) -> list[str]:
+    """A readable text of `diffs` (`profiles.diff`): per changed field its
+    label, then indented below it its words with [-removed-] and {+added+}
+    runs (of prose, the changed paragraphs, "…" for those between), its
+    items removed ("- removed: …"), added ("+ added: …"), rewritten ("~ "
+    and their words) or moved, or its rows (leaders, notes) likewise, a
+    rewritten row with each changed column's words. No line holds a line
+    break: a text's own breaks start lines of the same indent."""
+    lines = []
+    for diff in diffs:
+        if not diff.changed:
+            continue
+        lines.append(f"{diff.label}:")
+        if diff.notice:
+            lines.append(f"  ({diff.notice})")
+        if diff.kind == "text":
+            body = _paragraphs(diff.segments)
+        elif diff.kind == "list":
+            body = [_item(item) for item in diff.items if item.op != "equal"]
+        else:
+            body = [line for row in diff.rows for line in _row(diff.field, row)]
+        lines += [f"  {part}" for line in body for part in line.split("\n")]
+    return lines
+
+
+def _words(segments: Iterable[Segment]) -> str:
+    """Segments as one text with their changes marked."""
+    return "".join(f"{_MARKERS[s.op][0]}{s.text}{_MARKERS[s.op][1]}" for s in segments)
+
+
+def _paragraphs(segments: Iterable[Segment]) -> list[str]:
+    """A text's segments as its changed paragraphs (blank-line separated),
+    their changes marked; an unchanged paragraph between them is "…"."""
+    paragraphs: list[list[Segment]] = [[]]
+    for segment in segments:
+        pieces = segment.text.split("\n\n")
+        for number, piece in enumerate(pieces):
+            if number:
+                paragraphs.append([])
+            if piece:
+                paragraphs[-1].append(Segment(segment.op, piece))
+    lines: list[str] = []
+    for paragraph in paragraphs:
+        if any(segment.op != "equal" for segment in paragraph):
+            lines.append(_words(paragraph))
+        elif lines[-1:] != ["…"]:
+            lines.append("…")
+    return lines if len(paragraphs) > 1 else [_words(paragraphs[0])]
+
+
+def _item(item) -> str:
+    if item.op == "insert":
+        return f"+ added: {item.new}"
+    if item.op == "delete":
+        return f"- removed: {item.old}"
+    if item.op == "move":
+        return f"↕ moved from {item.old_position} to {item.new_position}: {item.new}"
+    return f"~ {_words(item.words)}"
+
+
+def _row(field: str, row) -> list[str]:
+    if row.op == "insert":
+        return [f"+ added: {_row_text(field, row.new)}"]
+    if row.op == "delete":
+        return [f"- removed: {_row_text(field, row.old)}"]
+    if row.op == "equal":
+        return []
+    what = _row_label(field, row.old or row.new)
+    return [
+        f"~ {what}, {column}: {_words(segments)}"
+        for column, segments in row.fields.items()
+    ]
+
+
+def _row_label(field: str, row: dict) -> str:
+    if field == "citations":
+        return f"note {row['number']}"
+    return str(row.get("name", ""))
+
+
+def _row_text(field: str, row: dict) -> str:
+    """A leader as its bullet reads ("Name (aka …) role"), a note as
+    "N. text"."""
+    if field == "citations":
+        return f"{row['number']}. {row['text']}"
+    text = str(row.get("name", ""))
+    aliases = [alias for alias in row.get("aliases", []) if alias]
+    if aliases:
+        text += f" (aka {', '.join(aliases)})"
+    if row.get("role"):
+        text += f" {row['role']}"
+    return text
