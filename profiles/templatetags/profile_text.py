@@ -1,14 +1,21 @@
 """Rendering of profile text: escaped, footnote marks as links to the notes,
 web links only for http and https, and the result sanitised again with nh3.
 
-A note is its commentary, rendered like profile text, followed by its
-sources in the house citation style of `sources.templatetags.citation_style`.
+A note on the profile page is its text as written: escaped, its web
+addresses linked in place and in order, *italics* in italics, in its own
+direction and the language `sources.languages` reads in it. Where it names
+a work (a title or a publication), the work in the house citation style of
+`sources.templatetags.citation_style` follows on a line of its own
+("Formatted: …"), unless the note is already written exactly so; it never
+replaces what was written. `note_citation_html` gives the house-style form
+alone (commentary, then the works).
 
 Footnote anchors need to be unique on a page, so the first mark of each note
 gets the `ref-N` id the note links back to; the page's state lives in the
 template's render context.
 """
 
+import dataclasses
 import re
 from functools import lru_cache
 
@@ -18,7 +25,8 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from profiles.document import FOOTNOTE_MARK_RE, footnote_numbers
-from sources.citations import ENTRY_FIELDS, SourceEntry, parse_note
+from sources.citations import ENTRY_FIELDS, SourceEntry, format_source, parse_note
+from sources.languages import detect_language
 from sources.templatetags.citation_style import citation_html
 from sources.weblinks import is_web_url
 
@@ -187,8 +195,10 @@ def note_citation_html(citation) -> SafeString:
 
 @register.simple_tag
 def note_items(citations, referenced) -> SafeString:
-    """The notes' list items, each with a link back to its first mark when
-    `referenced` (the numbers some mark points to) holds its number. Each
+    """The notes' list items, each its text as written (and the works it
+    names in the house style beneath, `_formatted_html`), with a link back
+    to its first mark when `referenced` (the numbers some mark points to)
+    holds its number. Each
     item is remembered per process by what it shows: a profile's 500 notes
     took most of its page's time, through the template, on every view."""
     return mark_safe(  # each item is built from escaped parts
@@ -250,11 +260,42 @@ def _remembered_note_item(
         if backref
         else ""
     )
+    language = detect_language(text)
     return format_html(
-        '<li id="note-{0}" value="{0}"><span dir="auto">{1}</span>{2}</li>\n',
+        '<li id="note-{0}" value="{0}"><span dir="auto"{1}>{2}</span>{3}{4}</li>\n',
         number,
-        _note_html(text, works),
+        format_html(' lang="{}"', language) if language else "",
+        note_html(text),
         back,
+        _formatted_html(text, works),
+    )
+
+
+#: The parts of a work the formatted line shows.
+_WORK_PARTS = ("authors", "title", "publication", "date")
+
+
+def _formatted_html(text: str, works: tuple[SourceEntry, ...]) -> SafeString:
+    """The works a note names, in the house style, as a line under the note
+    as written: each work once (a note giving an archived and an original
+    address of one work names it once), without its address (the note as
+    written links it). Only works named clearly: by a title or a
+    publication, and with no part still holding the note's `*` markup (a
+    part the note's reading could not place). Nothing when no work is, or
+    when the note is written exactly as the house style writes its works."""
+    named = tuple(
+        dict.fromkeys(
+            dataclasses.replace(work, url="")
+            for work in works
+            if (work.title or work.publication)
+            and not any("*" in getattr(work, part) for part in _WORK_PARTS)
+        )
+    )
+    if not named or text.strip() == "; ".join(map(format_source, works)):
+        return SafeString()
+    return format_html(
+        '\n<p class="note-formatted"><small>Formatted: {}</small></p>',
+        format_html_join("; ", "{}", ((citation_html(work),) for work in named)),
     )
 
 

@@ -391,9 +391,10 @@ def test_profile_page_lists_notes_with_links_and_back_links(client):
     assert re.findall(r'<li id="note-(\d+)" value="\d+">', html) == ["1", "2", "3"]
     for n in (1, 2, 3):
         note = note_html(html, n)
+        # As written, in the house style already: shown once, as written.
         assert text_of(note) == (
             f"A. Writer, “Report {n},” Example Review, March 2019. "
-            f"https://example.org/reports/{n} ↩"
+            f"(https://example.org/reports/{n}) ↩"
         )
         assert hrefs(note) == [f"https://example.org/reports/{n}", f"#ref-{n}"]
         assert f'<a href="https://example.org/reports/{n}"' in note
@@ -401,7 +402,9 @@ def test_profile_page_lists_notes_with_links_and_back_links(client):
             f'<a class="backref" href="#ref-{n}" '
             f'aria-label="Back to the text of note {n}">↩</a>'
         ) in note
-        assert '<em dir="auto" lang="en">Example Review</em>' in note
+        assert note.startswith('<span dir="auto" lang="en">A. Writer, ')
+        assert "<em>Example Review</em>" in note
+        assert "note-formatted" not in note
 
 
 def test_profile_page_gives_no_back_link_to_an_unmarked_note(client):
@@ -508,10 +511,13 @@ def test_profile_page_escapes_markup_in_every_field(client):
     assert paragraphs(section_html(html, "background")) == [
         f'Text {SCRIPT}.1 More.2 <a href="javascript:alert(1)">x</a>3'
     ]
+    # The note as written, its unusable address as text; the work it names
+    # in the house style beneath, without the address.
     assert text_of(note_html(html, 1)) == (
-        "A. Writer, “Report,” Example Review, March 2019. ↩"
+        "A. Writer, “Report,” Example Review, March 2019. (<javascript:alert(1)>) "
+        "↩ Formatted: A. Writer, “Report,” Example Review, March 2019."
     )
-    assert "javascript" not in note_html(html, 1)  # no link, and no usable address
+    assert "(&lt;javascript:alert(1)&gt;)" in note_html(html, 1)
     assert hrefs(note_html(html, 1)) == ["#ref-1"]
     assert hrefs(note_html(html, 2)) == ["#ref-2"]
     assert hrefs(note_html(html, 3)) == ["#ref-3"]
@@ -582,8 +588,9 @@ def test_profile_page_puts_arabic_and_persian_text_in_auto_direction(client):
     ) in html
     assert '<p dir="auto">لواء الباقر ميليشيا في حلب.<sup class="fn">' in html
     note = note_html(html, 1)
-    assert '<span dir="auto" lang="fa">عنصر جداشده پیشین حکومت</span>' in note
-    assert note.strip().startswith('<span dir="auto"><span class="citation">')
+    assert note.startswith(
+        '<span dir="auto" lang="fa">«عنصر جداشده پیشین حکومت»، <em>دیارونا</em>'
+    )
 
 
 def test_profile_page_shows_every_section_of_the_imported_seed(client, seed_text):
@@ -616,16 +623,18 @@ def test_profile_page_shows_every_section_of_the_imported_seed(client, seed_text
     urls = []
     for note in document.notes:
         rendered = note_html(html, note.number)
-        # In the house citation style: commentary, then each source.
-        styled = "; ".join(format_source(source) for source in note.sources)
-        shown = " ".join(filter(None, [note.commentary, styled]))
-        shown = re.sub(r"\(<(https?://[^>]+)>\)", r"\1", shown).replace("*", "")
-        assert text_of(rendered) == f"{shown} ↩"
+        # As written: a bracketed address shown without its brackets, the
+        # publication's asterisks as italics; a formatted line only beneath.
+        written = re.sub(r'\n<p class="note-formatted">.*?</p>', "", rendered)
+        shown = re.sub(r"<(https?://[^>]+)>", r"\1", note.text).replace("*", "")
+        assert text_of(written) == f"{shown} ↩"
+        house_style = "; ".join(format_source(source) for source in note.sources)
+        assert ("note-formatted" in rendered) == (note.text != house_style)
         note_urls = [source.url for source in note.sources]
         assert note_urls
         assert hrefs(rendered) == [*note_urls, f"#ref-{note.number}"]
         for url in note_urls:
-            assert f'<a href="{escape(url)}"' in rendered
+            assert f'<a href="{escape(url)}"' in written
         urls += note_urls
     assert len(urls) == 8
     for number in range(1, 8):
