@@ -981,3 +981,98 @@ class ProfileDegree(models.Model):
 
     def __str__(self) -> str:
         return f"{self.profile_id}: {self.degree}"
+
+
+class ClaimQuerySet(models.QuerySet):
+    def stale(self, *, older_than, today):
+        """Claims whose as-of date ends before `older_than`, or whose
+        review-by date is `today` or past."""
+        return self.filter(Q(as_of_end__lt=older_than) | Q(review_by__lte=today))
+
+
+class Claim(models.Model):
+    """One fact of a published profile: a bullet, a stretch of prose ending
+    at its footnote marks, or a leader entry (`profiles.claims` reads them
+    from the text layout).
+
+    Derived data, not history: `profiles.claim_index` rewrites a profile's
+    claims from its published text when a version is published, keeping the
+    `key` of each claim that is still there (same or similar text), so a
+    claim keeps its id through edits and moves. The published text stays the
+    record; these rows make claims queryable (`/stale/`, the API, search)."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "confirmed"
+        REPORTED = "reported", "reported"
+        CLAIMED = "claimed by the group", "claimed by the group"
+        DISPUTED = "disputed", "disputed"
+        DENIED = "denied", "denied"
+        UNVERIFIED = "unverified", "unverified"
+
+    #: An EDTF interval of two days with qualifiers fits in 30 characters;
+    #: the parser refuses longer.
+    AS_OF_LENGTH = 60
+
+    profile = models.ForeignKey(
+        Profile, on_delete=models.CASCADE, related_name="claims"
+    )
+    section = models.CharField(max_length=40)
+    position = models.PositiveIntegerField(
+        help_text="Its place in the section, from 0."
+    )
+    key = models.UUIDField(help_text="Stable through edits and moves.")
+    text = models.TextField(help_text="Its words, without footnote marks.")
+    status = models.CharField(max_length=30, choices=Status, default=Status.CONFIRMED)
+    as_of = models.CharField(max_length=AS_OF_LENGTH, blank=True, help_text="EDTF.")
+    as_of_start = models.DateField(null=True, blank=True)
+    as_of_end = models.DateField(null=True, blank=True)
+    review_by = models.DateField(null=True, blank=True)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["profile_id", "section", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "section", "position"],
+                name="claim_unique_position",
+            ),
+            models.UniqueConstraint(fields=["key"], name="claim_unique_key"),
+            models.CheckConstraint(
+                condition=Q(as_of="")
+                | Q(as_of_start__isnull=False, as_of_end__isnull=False),
+                name="claim_dated_as_of_has_bounds",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["as_of_end"], name="claim_as_of_end"),
+            models.Index(fields=["review_by"], name="claim_review_by"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def anchor(self) -> str:
+        return f"claim-{self.key}"
+
+
+class ClaimCitation(models.Model):
+    """A note of the profile cited by a claim, in the claim's order: "which
+    claims rest on note 6" is one indexed query. Derived with its claim."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="citations")
+    position = models.PositiveIntegerField()
+    number = models.PositiveIntegerField(help_text="The note's number.")
+    locator = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["claim_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "position"], name="claim_citation_unique_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"note {self.number}"

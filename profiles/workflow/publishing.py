@@ -20,7 +20,7 @@ from simple_history.utils import (
     get_history_manager_for_model,
 )
 
-from profiles import queries, search
+from profiles import claim_index, queries, search
 from profiles.models import (
     ChangeRequest,
     Citation,
@@ -55,7 +55,8 @@ def publish(
     row; notes' sources are found or added in the bibliography; each of
     `sources` (those behind the accepted changes) that no note cites yet gets
     a new note, so every fact's source has a number readers can follow; the
-    search index of its names is rebuilt; each published field's provenance
+    search index of its names is rebuilt, and its claims
+    (`claim_index.index_profile`); each published field's provenance
     points to this request's change; its connections to the profiles it names
     or that name it are recomputed (`profiles.network.indexing`); every row
     written gets a history row stamped with this request and the reviewer;
@@ -97,6 +98,7 @@ def publish(
     ).distinct():
         publish_source(source, at=now)
     search.index_profile(profile)
+    claim_index.index_profile(profile)
     indexing.index_profile(profile, before=network_before)
 
     change_request.profile = profile
@@ -135,7 +137,8 @@ def publish_new(
     `reviewer`; works still private made public as the notes describe them;
     each field's provenance pointing to its change among `changes` (this
     request's, one per field of `accepted`); its search rows
-    (`search.index_new_profile`); its connections, or in an import's batch
+    (`search.index_new_profile`) and claims (`claim_index.index_new_profile`);
+    its connections, or in an import's batch
     its place among the profiles to connect (`indexing.index_profile`); a
     `Version` with the profile's JSON built from those rows (`_as_read`).
     `cited` is `cited_sources` of its notes when the caller has it. Only
@@ -174,6 +177,7 @@ def publish_new(
     search.index_new_profile(
         profile, leaders, [link.source for link in links], keep=pending.keep
     )
+    claim_index.index_new_profile(profile, leaders, keep=pending.keep)
     indexing.index_profile(profile, before=None)
     version = Version(
         profile=profile,

@@ -11,7 +11,7 @@ they must say why; each suppression is a row of the append-only audit log
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from profiles import redaction, roles, search
+from profiles import claim_index, redaction, roles, search
 from profiles.models import Profile, Suppression, Version
 from profiles.network import indexing
 from profiles.network.matching import CONNECTIONS
@@ -71,7 +71,7 @@ def suppress(
 
     Side effects, in one transaction with the profile row locked: one
     `Suppression` row is appended (who, when, why: the audit log); when the
-    live profile carries the value, its search rows and network edges are
+    live profile carries the value, its search rows, claims and network edges are
     rebuilt without it. Every cached page moves on, since the page cache
     keys on the newest suppression.
     """
@@ -116,6 +116,7 @@ def suppress(
         suppression.save()
         if redaction.value_key(field, redaction.live_values(locked, field)) == key:
             search.index_profile(locked)
+            claim_index.index_profile(locked)
             if field == CONNECTIONS:
                 indexing.reindex([locked.pk])
     return suppression
