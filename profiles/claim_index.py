@@ -21,6 +21,7 @@ __all__ = [
     "index_new_profile",
     "index_profile",
     "profile_claims",
+    "published_claims",
     "section_claims",
 ]
 
@@ -63,6 +64,16 @@ def profile_claims(profile: Profile, leaders: Sequence[Leader]) -> dict[str, lis
             found[section.field] = section_claims(
                 section.field, getattr(profile, section.field)
             )
+    return found
+
+
+def published_claims(profile_pk: int) -> dict[str, list[Claim]]:
+    """Section field -> its published claim rows in order, each with its
+    `citations` prefetched: two queries, whatever the profile's size."""
+    found: dict[str, list[Claim]] = {section.field: [] for section in SECTIONS}
+    rows = Claim.objects.filter(profile_id=profile_pk).prefetch_related("citations")
+    for claim in rows.order_by("section", "position"):
+        found.setdefault(claim.section, []).append(claim)
     return found
 
 
