@@ -218,7 +218,7 @@ def _edtf(text: str) -> ClaimDate:
         lower, upper = parsed.lower_strict(), parsed.upper_strict()
     except (EDTFParseException, ValueError, AttributeError, TypeError) as error:
         raise InvalidClaim(f"{text!r} is not a date") from error
-    if lower is None or upper is None:
+    if not (hasattr(lower, "tm_year") and hasattr(upper, "tm_year")):
         raise InvalidClaim(f"{text!r} is open-ended: give both ends")
     return ClaimDate(str(parsed), _struct_date(lower), _struct_date(upper))
 
@@ -448,12 +448,15 @@ _PROSE_END_RE = re.compile(
     f"(?P<marks>{_MARKS_RE.pattern})(?P<note> ?\\[[^\\[\\]\\n]{{1,500}}\\])?"
     "|(?P<bare>\\[[^\\[\\]\\n]{1,500}\\])"
 )
+#: What ends a sentence, before its marks.
+_SENTENCE_END = '.!?…"”’)»:;'
 _PARAGRAPH_BREAK_RE = re.compile(r"\n\s*\n")
 
 
 def parse_prose(text: str) -> list[Claim]:
-    """A prose field as claims, in order: each ends at its marks (and
-    annotation) before a space, or at the end of its paragraph. `lead` keeps
+    """A prose field as claims, in order: each ends at the marks after a
+    sentence (and their annotation) before a space, at an annotation, or at
+    the end of its paragraph. `lead` keeps
     the space before each, so `render_prose` gives the text back."""
     claims: list[Claim] = []
     text = text.strip()
@@ -480,6 +483,10 @@ def parse_prose(text: str) -> list[Claim]:
             note = _read_annotation(end_match["bare"][1:-1])
             end = end_match.end()
         closes = end == len(text) or text[end].isspace()
+        if marks and not note and end_match.start() > 0:
+            # Marks end a claim after a sentence, not after a word: "the
+            # founder¹ was killed" is one claim.
+            closes = closes and text[end_match.start() - 1] in _SENTENCE_END
         if (
             (marks or note)
             and closes
