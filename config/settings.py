@@ -214,6 +214,12 @@ MAILERS = {"default": _mailer}
 EMAIL_CONFIGURED = bool(env.str("EMAIL_URL", default=""))
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="wiki@localhost")
 
+# A claim whose as-of date ended more than this many months ago is stale: listed
+# on /stale/ and said quietly under its section on the profile page.
+CLAIMS_STALE_AFTER_MONTHS = env.int("CLAIMS_STALE_AFTER_MONTHS", default=18)
+# The project as a citation of a profile's version names it.
+SITE_NAME = "Armed-group profiles"
+
 TAGGIT_CASE_INSENSITIVE = True
 SIMPLE_HISTORY_REVERT_DISABLED = True  # reverting is a change request, never a save
 
