@@ -10,12 +10,13 @@ translate to and from the plain-text document.
 from typing import Any
 
 from profiles.document import LeaderEntry, NoteEntry, ProfileDocument
-from profiles.models import Profile, join_lines, split_lines
+from profiles.models import Claim, Profile, join_lines, split_lines
 from profiles.sections import (
     BULLET_FIELDS,
     FIELD_LABELS,
     FIELDS,
     PROSE_FIELDS,
+    SECTIONS,
 )
 from sources.citations import parse_note
 
@@ -25,12 +26,15 @@ __all__ = [
     "LIST_FIELDS",
     "TEXT_FIELDS",
     "InvalidValues",
+    "claim_to_dict",
+    "claims_to_dict",
     "document_values",
     "json_values",
     "model_value",
     "profile_to_dict",
     "profile_values",
     "values_document",
+    "with_leader_claims",
 ]
 
 TEXT_FIELDS = ("name", "english_name", "logo", "flag_text", *PROSE_FIELDS)
@@ -92,6 +96,58 @@ def profile_to_dict(profile: Profile, *, logo_url: str | None = None) -> dict[st
         for citation in profile.citations.all()
     ]
     return data
+
+
+#: What a leader row of the API gains from its claim (`with_leader_claims`).
+LEADER_CLAIM_KEYS = ("id", "citations", "status", "as_of", "review_by")
+
+
+def claim_to_dict(claim: Claim) -> dict[str, Any]:
+    """A published claim as the API gives it: its key as the id, its notes
+    with their locators, its status in words, its as-of date as EDTF and its
+    review-by date (ISO 8601), null when it has none. Expects its
+    `citations` prefetched (`claim_index.published_claims`)."""
+    return {
+        "id": str(claim.key),
+        "text": claim.text,
+        "citations": [
+            {"number": cite.number, "locator": cite.locator or None}
+            for cite in claim.citations.all()
+        ],
+        "status": claim.status,
+        "as_of": claim.as_of or None,
+        "review_by": claim.review_by.isoformat() if claim.review_by else None,
+    }
+
+
+def claims_to_dict(claims: dict[str, list[Claim]]) -> dict[str, list[dict]]:
+    """Every section's published claims (`claim_index.published_claims`),
+    by section field, in the sections' order."""
+    return {
+        section.field: [claim_to_dict(claim) for claim in claims.get(section.field, ())]
+        for section in SECTIONS
+    }
+
+
+def with_leader_claims(
+    leaders: list[dict[str, Any]], claims: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The API's leader rows, each with the id, citations, status and dates
+    of its claim (the claim at its position); a row without one (the notice
+    of a hidden section) has them null and no citations."""
+    rows = []
+    for position, leader in enumerate(leaders):
+        claim = claims[position] if position < len(claims) else None
+        rows.append(
+            {
+                **leader,
+                **{
+                    key: (claim[key] if claim else [] if key == "citations" else None)
+                    for key in LEADER_CLAIM_KEYS
+                },
+            }
+        )
+    return rows
 
 
 def document_values(document: ProfileDocument) -> dict[str, Any]:
