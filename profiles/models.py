@@ -847,9 +847,11 @@ class SearchName(models.Model):
 
 
 class SearchText(models.Model):
-    """The searchable text of one section of a published profile, or of one
-    public source (its authors, title and publication), cut to
-    `TEXT_LENGTH` characters.
+    """The searchable text of one claim of a published profile (its section
+    in `field`, its key in `claim_key`), or of one public source (its
+    authors, title and publication), cut to `TEXT_LENGTH` characters. A
+    section without claim rows yet (left for its next publish by migration
+    0021) is one row without a key.
 
     Derived data, not history: `profiles.search.index_profile` rewrites a
     profile's rows, and those of the sources its notes cite, when a version
@@ -880,6 +882,9 @@ class SearchText(models.Model):
         related_name="search_texts",
     )
     field = models.CharField(max_length=40)
+    #: The `Claim.key` of the claim this text is; no index: search reads the
+    #: claim through the claim's own unique key.
+    claim_key = models.UUIDField(null=True, blank=True)
     text = models.TextField()
     vector = SearchVectorField(null=True, blank=True, editable=False)
 
