@@ -1081,3 +1081,43 @@ class ClaimCitation(models.Model):
 
     def __str__(self) -> str:
         return f"note {self.number}"
+
+
+class EditDraft(models.Model):
+    """What an editor typed into the edit form of a profile (or of a new
+    profile, `profile` empty) and kept without submitting: the form's data
+    as posted, restored the next time they open the form. Private to its
+    author and never part of the record, so it has no history; submitting
+    the form deletes it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="edit_drafts"
+    )
+    profile = models.ForeignKey(
+        Profile,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    data = models.JSONField(help_text="The form's fields as posted: name -> values.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "profile"],
+                condition=Q(profile__isnull=False),
+                name="one_edit_draft_per_user_and_profile",
+            ),
+            # NULLs are distinct in a unique index: one new-profile draft
+            # per user needs its own.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(profile__isnull=True),
+                name="one_new_profile_draft_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Draft by {self.user} of {self.profile or 'a new profile'}"
