@@ -18,13 +18,13 @@ one of the parts below, gives what is not plain "confirmed and undated".
 Pure Python: no Django import, so the document format and migrations use it.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
-from edtf import parse_edtf
-from edtf.parser.edtf_exceptions import EDTFParseException
+from edtf.parser import parser_classes
 
 __all__ = [
     "Citation",
@@ -49,6 +49,7 @@ _MARK = f"[{_SUPERSCRIPT_DIGITS}]+"
 _MARK_RE = re.compile(_MARK)
 #: One or more marks, apart by spaces or commas ("¹ ²", "¹,²"): "¹²" is note 12.
 _MARKS_RE = re.compile(f"{_MARK}(?:[ ,]*{_MARK})*")
+_MARK_RUN_CHARS = frozenset(_SUPERSCRIPT_DIGITS + " ,")
 #: A bracket of annotations at the end of a claim.
 _NOTE_RE = re.compile(r"\[(?P<body>[^\[\]\n]{1,500})\]")
 
@@ -203,24 +204,57 @@ _WORDS_RE = re.compile(
     r"first half of|second half of)[\s-]+|(?P<month>[a-z]+)\s+)?"
     r"(?P<year>\d{4})(?P<mark>[?~%]?)",
 )
-_EDTF_CHARS_RE = re.compile(r"[0-9Xu?~%/\-.\[\]{},]{1,60}")
 
 
 def _struct_date(value) -> date:
     return date(value.tm_year, value.tm_mon, value.tm_mday)
 
 
-def _edtf(text: str) -> ClaimDate:
-    if not _EDTF_CHARS_RE.fullmatch(text):
-        raise InvalidClaim(f"{text!r} is not a date")
+#: The EDTF this project reads: a year, month or day, each perhaps
+#: uncertain (?), approximate (~) or both (%), and intervals of two. Built
+#: into the `edtf` library's objects directly: its own parser takes several
+#: milliseconds a date, too slow for a field of thousands of claims.
+_EDTF_DATE = (
+    r"(?P<{0}year>\d{{4}})"
+    r"(?:-(?P<{0}month>\d{{2}})(?:-(?P<{0}day>\d{{2}}))?)?"
+    r"(?P<{0}ua>[?~%])?"
+)
+_EDTF_RE = re.compile(_EDTF_DATE.format("") + "(?:/" + _EDTF_DATE.format("end_") + ")?")
+_EDTF_HELP = (
+    "write a date as 2017, 2017-09, 2017-09-05, 2016? (uncertain), 2016~ "
+    "(approximate), 2017-01/2017-04 (between), or in words: early 2017, "
+    "mid-2016, September 2017"
+)
+
+
+def _edtf_date(match: re.Match, prefix: str, text: str):
+    year, month, day = (match[f"{prefix}{part}"] for part in ("year", "month", "day"))
     try:
-        parsed = parse_edtf(text)
-        lower, upper = parsed.lower_strict(), parsed.upper_strict()
-    except (EDTFParseException, ValueError, AttributeError, TypeError) as error:
-        raise InvalidClaim(f"{text!r} is not a date") from error
-    if not (hasattr(lower, "tm_year") and hasattr(upper, "tm_year")):
-        raise InvalidClaim(f"{text!r} is open-ended: give both ends")
-    return ClaimDate(str(parsed), _struct_date(lower), _struct_date(upper))
+        date(int(year), int(month or 1), int(day or 1))
+    except ValueError as error:
+        raise InvalidClaim(f"{text!r} is not a date: {_EDTF_HELP}") from error
+    value = parser_classes.Date(year=year, month=month, day=day)
+    ua = match[f"{prefix}ua"]
+    return (
+        parser_classes.UncertainOrApproximate(value, parser_classes.UA(ua))
+        if ua
+        else value
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _edtf(text: str) -> ClaimDate:
+    match = _EDTF_RE.fullmatch(text)
+    if not match:
+        raise InvalidClaim(f"{text[:60]!r} is not a date: {_EDTF_HELP}")
+    parsed = _edtf_date(match, "", text)
+    if match["end_year"]:
+        parsed = parser_classes.Interval(parsed, _edtf_date(match, "end_", text))
+    lower = _struct_date(parsed.lower_strict())
+    upper = _struct_date(parsed.upper_strict())
+    if upper < lower:
+        raise InvalidClaim(f"{text!r} ends before it starts")
+    return ClaimDate(str(parsed), lower, upper)
 
 
 def parse_as_of(text: str) -> ClaimDate:
@@ -390,32 +424,47 @@ def _claim(
     )
 
 
-def _last(pattern: re.Pattern, text: str) -> re.Match | None:
-    """The match of `pattern` that ends `text`, if any."""
-    match = pattern.search(text)
-    while match and match.end() != len(text):
-        match = pattern.search(text, match.start() + 1)
-    return match
+def _trailing_marks(text: str) -> int:
+    """Where the marks ending `text` start (`len(text)` if none): a scan from
+    the end, in time linear in their length (a regex searched from every
+    position would take quadratic time on a long run of marks)."""
+    end = len(text)
+    if not end or text[-1] not in _SUPERSCRIPT_DIGITS:
+        return end
+    start = end
+    while start and text[start - 1] in _MARK_RUN_CHARS:
+        start -= 1
+    while text[start] not in _SUPERSCRIPT_DIGITS:
+        start += 1
+    return start
+
+
+def _trailing_bracket(text: str) -> tuple[int, str] | None:
+    """(where it starts, its inside) of a bracket ending `text`, if any."""
+    if not text.endswith("]"):
+        return None
+    start = text.rfind("[")
+    inside = text[start + 1 : -1]
+    if start < 0 or not _NOTE_RE.fullmatch(text[start:]):
+        return None
+    return start, inside
 
 
 def parse_bullet(line: str) -> Claim:
     """One bullet (or leader entry) as a claim: the annotation is a bracket
     ending it, the marks those just before (or ending it)."""
     body, note = line, None
-    bracket = _last(_NOTE_RE, line)
+    bracket = _trailing_bracket(line)
     if bracket:
-        note = _read_annotation(bracket["body"])
-        if note is not None and line[: bracket.start()].strip():
-            body = line[: bracket.start()]
+        note = _read_annotation(bracket[1])
+        if note is not None and line[: bracket[0]].strip():
+            body = line[: bracket[0]]
             if body.endswith(" "):
                 body = body[:-1]
         else:
             note = None
-    marks = _last(_MARKS_RE, body)
-    if marks and marks.start() > 0:
-        body, marks_text = body[: marks.start()], marks.group()
-    else:
-        marks_text = ""
+    marks = _trailing_marks(body)
+    body, marks_text = (body[:marks], body[marks:]) if marks else (body, "")
     return _claim(body, marks_text, note, tail=line[len(body) :])
 
 
@@ -425,9 +474,9 @@ def _tail(claim: Claim) -> str:
     inner = len(_numbers(claim.body))
     after = claim.numbers[inner:]
     if claim.tail:
-        bracket = _last(_NOTE_RE, claim.tail)
-        marks = claim.tail[: bracket.start()] if bracket else claim.tail
-        note = _read_annotation(bracket["body"]) if bracket else _Annotation()
+        bracket = _trailing_bracket(claim.tail)
+        marks = claim.tail[: bracket[0]] if bracket else claim.tail
+        note = _read_annotation(bracket[1]) if bracket else _Annotation()
         if note is not None and _numbers(marks) == after:
             written = _claim(claim.body, marks.strip(), note)
             if written == claim:
@@ -450,31 +499,34 @@ _PROSE_END_RE = re.compile(
 )
 #: What ends a sentence, before its marks.
 _SENTENCE_END = '.!?…"”’)»:;'
+_SPACE_RE = re.compile(r"\s*")
 _PARAGRAPH_BREAK_RE = re.compile(r"\n\s*\n")
 
 
 def parse_prose(text: str) -> list[Claim]:
     """A prose field as claims, in order: each ends at the marks after a
     sentence (and their annotation) before a space, at an annotation, or at
-    the end of its paragraph. `lead` keeps
-    the space before each, so `render_prose` gives the text back."""
+    the end of its paragraph. `lead` keeps the space before each, so
+    `render_prose` gives the text back. Linear in the text's length."""
     claims: list[Claim] = []
     text = text.strip()
     start = position = 0
     lead = ""
+    paragraph = _PARAGRAPH_BREAK_RE.search(text)
     while True:
+        if paragraph and paragraph.start() < position:
+            paragraph = _PARAGRAPH_BREAK_RE.search(text, position)
         end_match = _PROSE_END_RE.search(text, position)
-        paragraph = _PARAGRAPH_BREAK_RE.search(text, position)
         if paragraph and (end_match is None or paragraph.start() < end_match.start()):
-            body = text[start : paragraph.start()]
-            if body.strip():
-                claims.append(_claim(body.rstrip(), "", None, lead=lead, tail=""))
-                lead = text[start + len(body.rstrip()) : paragraph.end()]
+            body = text[start : paragraph.start()].rstrip()
+            if body:
+                claims.append(_claim(body, "", None, lead=lead))
+                lead = text[start + len(body) : paragraph.end()]
             start = position = paragraph.end()
             continue
         if end_match is None:
             break
-        note, marks = None, end_match["marks"] or ""
+        marks, note = end_match["marks"] or "", None
         if marks:
             if end_match["note"]:
                 note = _read_annotation(end_match["note"].strip()[1:-1])
@@ -483,32 +535,24 @@ def parse_prose(text: str) -> list[Claim]:
             note = _read_annotation(end_match["bare"][1:-1])
             end = end_match.end()
         closes = end == len(text) or text[end].isspace()
-        if marks and not note and end_match.start() > 0:
+        if marks and not note:
             # Marks end a claim after a sentence, not after a word: "the
             # founder¹ was killed" is one claim.
             closes = closes and text[end_match.start() - 1] in _SENTENCE_END
-        if (
-            (marks or note)
-            and closes
-            and end_match.start() > start
-            and (marks or note is not None)
-        ):
-            if note is None and not marks:
-                position = end_match.end()
-                continue
+        if closes and end_match.start() > start and (marks or note is not None):
             body = text[start : end_match.start()]
             if not marks and body.endswith(" "):
                 body = body[:-1]
-            claims.append(
-                _claim(body, marks, note, lead=lead, tail=text[start + len(body) : end])
-            )
-            gap = re.match(r"\s*", text[end:]).group()
-            lead, start = gap, end + len(gap)
+            tail = text[start + len(body) : end]
+            claims.append(_claim(body, marks, note, lead=lead, tail=tail))
+            gap = _SPACE_RE.match(text, end)
+            lead, start = gap.group(), gap.end()
             position = start
             continue
-        position = end_match.start() + 1
+        # Not a claim's end: none starts inside this run of marks or bracket.
+        position = end_match.end()
     if start < len(text):
-        claims.append(_claim(text[start:], "", None, lead=lead, tail=""))
+        claims.append(_claim(text[start:], "", None, lead=lead))
     return claims
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from profiles import claims
 from profiles.document import (
     CONTROL_CHARACTER_RE,
     FOOTNOTE_MARK_RE,
@@ -22,6 +23,7 @@ from profiles.document import (
     footnote_numbers,
     mark_label,
 )
+from profiles.sections import PROSE_FIELDS
 
 DEFAULTS = {
     "field_chars": 100_000,  # one text field, one list item, one note
@@ -34,6 +36,8 @@ DEFAULTS = {
     "json_depth": 20,  # how deep a JSON import nests; a profile needs 5
     "comment_chars": 5_000,  # one comment on a request or a talk page
     "mentions": 20,  # @names notified from one comment; the rest are not
+    "prose_claims": 1_000,  # claims of one prose section (bullets: list_items)
+    "claim_citations": 30,  # notes one claim cites
 }
 
 #: The most characters of a profile's names, as their columns hold them.
@@ -131,9 +135,23 @@ def limit_errors(values: dict[str, Any]) -> dict[str, list[str]]:
         if count > limit(bound):
             add(name, f"{count:,} {what}; the most is {limit(bound):,}.")
 
+    def check_citations(name: str, text: str, what: str) -> None:
+        cited = len(FOOTNOTE_MARK_RE.findall(text))
+        if cited > limit("claim_citations"):
+            add(
+                name,
+                f"{what} cites {cited:,} notes; the most is "
+                f"{limit('claim_citations'):,}: split it into several claims.",
+            )
+
     for name, value in values.items():
         if isinstance(value, str):
             check_text(name, value, "This field")
+            if name in PROSE_FIELDS and len(value) <= max_chars:
+                found = claims.parse_prose(value)
+                check_count(name, len(found), "prose_claims", "claims")
+                for i, claim in enumerate(found[: limit("prose_claims")], start=1):
+                    check_citations(name, claim.body + claim.tail, f"Claim {i}")
             if name in NAME_CHARS and len(value) > NAME_CHARS[name]:
                 add(name, too_long_message("This name", len(value), NAME_CHARS[name]))
         elif name == "leaders":
@@ -141,6 +159,7 @@ def limit_errors(values: dict[str, Any]) -> dict[str, list[str]]:
             for i, row in enumerate(value, start=1):
                 text = "\n".join([row["name"], row["role"], *row["aliases"]])
                 check_text(name, text, f"Leader {i}")
+                check_citations(name, text, f"Leader {i}")
                 if len(row["name"]) > NAME_CHARS["leader"]:
                     add(
                         name,
@@ -163,4 +182,6 @@ def limit_errors(values: dict[str, Any]) -> dict[str, list[str]]:
         elif isinstance(value, list):
             check_count(name, len(value), "list_items", "items")
             check_text(name, "\n".join(value), "This list")
+            for i, item in enumerate(value[: limit("list_items")], start=1):
+                check_citations(name, item, f"Item {i}")
     return errors

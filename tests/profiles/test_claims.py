@@ -337,3 +337,42 @@ def test_rebuild_claims_keeps_every_key():
     assert f"{len(keys)} claims" in out.getvalue()
     call_command("rebuild_claims", "--dry-run", stdout=StringIO())
     assert Claim.objects.filter(profile=profile).count() == len(keys)
+
+
+# Bounds --------------------------------------------------------------------------
+
+
+def test_reading_hostile_text_takes_linear_time():
+    """A 100,000-character field of marks, brackets or dates (the most a
+    field holds) is read in well under a second each; measured figures are
+    printed by bench/claims.py, not asserted here."""
+    for text in (
+        "¹ " * 50_000,
+        "[as of 2017] " * 7_000,
+        "".join(
+            f"x.¹ [as of {1900 + i % 100}-{1 + i % 12:02d}] " for i in range(4_000)
+        ),
+    ):
+        assert claims.render_prose(claims.parse_prose(text)) == text.strip()
+        assert claims.render_bullet(claims.parse_bullet(text)) == text
+
+
+@pytest.mark.django_db
+def test_a_claim_citing_too_many_notes_is_refused(settings):
+    from profiles.limits import limit_errors
+
+    settings.PROFILE_LIMITS = {"claim_citations": 3, "prose_claims": 2}
+    errors = limit_errors(
+        {
+            "weapons": ["Fine.¹ ²", "Too many.¹ ² ³ ⁴"],
+            "background": "One.¹ Two.² Three.³",
+            "leaders": [{"name": "A", "aliases": [], "role": "x.¹ ² ³ ⁴"}],
+        }
+    )
+    assert errors["weapons"] == [
+        "Item 2 cites 4 notes; the most is 3: split it into several claims."
+    ]
+    assert errors["background"] == ["3 claims; the most is 2."]
+    assert errors["leaders"] == [
+        "Leader 1 cites 4 notes; the most is 3: split it into several claims."
+    ]
