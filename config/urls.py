@@ -7,7 +7,7 @@ from django.urls import include, path
 from config import views as site
 from profiles.feeds import RecentChangesFeed
 from profiles.sitemaps import SITEMAPS
-from profiles.views import history, network, reading, search
+from profiles.views import history, network, reading, search, stale
 
 urlpatterns = [
     path("", reading.home, name="home"),
@@ -23,6 +23,8 @@ urlpatterns = [
     path("changes/", history.recent_changes, name="changes"),
     path("changes/feed/", RecentChangesFeed(), name="changes-feed"),
     path("network/", network.network, name="network"),
+    path("stale/", stale.stale_claims, name="stale"),
+    path("stale/still-true/", stale.still_true, name="still-true"),
     path("api/v1/", include("profiles.api_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
