@@ -7,6 +7,15 @@ leaders and notes tables (`diff_rows`), and one `FieldDiff` per field of
 `profiles.serializers.FIELDS` (`diff_field`, `diff_values`).
 `templates/includes/diff.html` renders a `FieldDiff`.
 
+Sections are claims (`profiles.claims`): a bullet section diffs bullet by
+bullet, a prose section claim by claim (each claim's line as
+`claims.render_bullet` writes it), the leaders row by row. Each changed item
+has a `key` naming it, and a change to a claim's status, as-of date,
+review-by date or citations is also said in words (`ClaimChange`); in the
+word diff each part of a claim's annotation ("reported", "as of 2017") is one
+word. `apply_item_decisions` publishes some of a section's item changes and
+not others: the reviewer's decisions claim by claim.
+
 Pure functions over the "values" shape of `profiles.serializers.profile_values`;
 no database. Version snapshots (`profile_to_dict`) work too: keys outside
 `FIELDS`, and the derived `urls`/`sources` of each note, are ignored.
@@ -30,7 +39,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import itertools
+import json
+import re
 import time
 import unicodedata
 from collections import Counter
@@ -39,15 +51,21 @@ from typing import Any, Literal
 
 from diff_match_patch import diff_match_patch
 
+from profiles import claims as claim_text
 from profiles.document import FOOTNOTE_MARK_RE
-from profiles.sections import FIELD_LABELS, FIELDS
+from profiles.sections import BULLET_FIELDS, FIELD_LABELS, FIELDS, PROSE_FIELDS
 from profiles.serializers import LIST_FIELDS, TEXT_FIELDS
 
 __all__ = [
+    "ClaimChange",
     "FieldDiff",
     "ItemChange",
     "RowChange",
     "Segment",
+    "UnknownItems",
+    "apply_item_decisions",
+    "claim_changes",
+    "claim_tokens",
     "diff_field",
     "diff_items",
     "diff_rows",
@@ -102,6 +120,7 @@ _MAX_CODES = 1_000_000
 BY_LINES = "Too large to compare word by word: compared line by line."
 WHOLE = "Too large to compare: shown whole, removed then added."
 ROUGH = "Compared in the time allowed: some changes may be shown as whole passages."
+LAYOUT = "Only the paragraph breaks or the spaces between claims changed."
 
 
 @dataclasses.dataclass(frozen=True)
@@ -113,10 +132,42 @@ class Segment:
 
 
 @dataclasses.dataclass(frozen=True)
+class ClaimChange:
+    """A part of a claim other than its words that changed (its status, as-of
+    date, review-by date or notes), the old and new in plain words."""
+
+    part: str
+    old: str
+    new: str
+
+    def __str__(self) -> str:
+        return f"{self.part}: {self.old} → {self.new}"
+
+
+def _item_key(
+    op: str, old: Any, new: Any, old_index: int | None, new_index: int | None
+) -> str:
+    """A name for one item change that says where it is ("o2n3": item 2 of
+    the old list, 3 of the new) and, by a digest, what it is: a decision
+    sent for it applies to this very change, not to whatever a later
+    comparison finds at those places."""
+    where = (f"o{old_index + 1}" if old_index is not None else "") + (
+        f"n{new_index + 1}" if new_index is not None else ""
+    )
+    what = json.dumps([op, old, new], ensure_ascii=False, sort_keys=True)
+    digest = hashlib.blake2b(what.encode(), digest_size=5).hexdigest()
+    return f"{where}x{digest}"
+
+
+@dataclasses.dataclass(frozen=True)
 class ItemChange:
     """One bullet: kept, added, removed, rewritten (`words` diffs the two), or
     moved: the same text at another place, shown where it is now, with its
-    places (counted from 1) in the old and the new list."""
+    places (counted from 1) in the old and the new list.
+
+    `old_index` and `new_index` are its places (from 0) in the old and new
+    lists, whatever its op; `claim_changes` says in words what changed in a
+    rewritten claim besides its words."""
 
     op: ChangeOp
     old: str | None
@@ -124,6 +175,20 @@ class ItemChange:
     words: list[Segment] = dataclasses.field(default_factory=list)
     old_position: int | None = None
     new_position: int | None = None
+    old_index: int | None = dataclasses.field(default=None, compare=False)
+    new_index: int | None = dataclasses.field(default=None, compare=False)
+    claim_changes: tuple[ClaimChange, ...] = dataclasses.field(
+        default=(), compare=False
+    )
+
+    @property
+    def key(self) -> str:
+        """Names this change among its list's (see `apply_item_decisions`)."""
+        return _item_key(self.op, self.old, self.new, self.old_index, self.new_index)
+
+    @property
+    def op_label(self) -> str:
+        return OP_LABELS[self.op]
 
     @property
     def segments(self) -> list[Segment]:
@@ -151,10 +216,23 @@ class RowChange:
     #: links to. Read from the database, so filled in by the views
     #: (`profiles.queries.with_note_sources`); this module never reads it.
     sources: tuple[Any, ...] = ()
+    #: Its places (from 0) in the old and the new table.
+    old_index: int | None = dataclasses.field(default=None, compare=False)
+    new_index: int | None = dataclasses.field(default=None, compare=False)
+    #: For a rewritten leader: what changed besides the words of the claim
+    #: its role makes (`ClaimChange`).
+    claim_changes: tuple[ClaimChange, ...] = dataclasses.field(
+        default=(), compare=False
+    )
 
     @property
     def op_label(self) -> str:
         return OP_LABELS[self.op]
+
+    @property
+    def key(self) -> str:
+        """Names this change among its table's (see `apply_item_decisions`)."""
+        return _item_key(self.op, self.old, self.new, self.old_index, self.new_index)
 
     @property
     def cells(self) -> list[tuple[str, list[Segment]]]:
@@ -200,6 +278,13 @@ class FieldDiff:
         """The table header for a rows diff."""
         return self.rows[0].columns if self.rows else ()
 
+    @property
+    def item_changes(self) -> list[ItemChange | RowChange]:
+        """The items or rows added, removed, rewritten or moved, in order:
+        what a reviewer may decide one by one."""
+        changes = self.rows if self.kind == "rows" else self.items
+        return [change for change in changes if change.op != "equal"]
+
 
 # Words ----------------------------------------------------------------------
 
@@ -241,6 +326,32 @@ def tokenize(text: str) -> list[str]:
         # Each punctuation mark alone, so "a, b" -> "a b" deletes just ",".
         tokens.extend(run if kind == "punct" else [run])
     return tokens
+
+
+#: A claim's annotation, ending its line: "[reported; as of 2017]".
+_ANNOTATION_RE = re.compile(r"\[(?P<parts>[^\[\]\n]*)\]\Z")
+_ANNOTATION_SEPARATOR_RE = re.compile(r"(;\s*)")
+
+
+def claim_tokens(text: str) -> list[str]:
+    """`tokenize` for a claim's line (`claims.render_bullet`): its words and
+    marks as `tokenize` splits them, and each part of its annotation one
+    token ("reported", "as of 2017-01/2017-04", "note 6, p. 12"), so a
+    changed status or date reads as whole words replaced. Joined, the tokens
+    give `text` back."""
+    body = claim_text.parse_bullet(text).body
+    tail = text[len(body) :]
+    annotation = _ANNOTATION_RE.search(tail)
+    if annotation is None:
+        return tokenize(text)
+    parts = [p for p in _ANNOTATION_SEPARATOR_RE.split(annotation["parts"]) if p]
+    return [
+        *tokenize(body),
+        *tokenize(tail[: annotation.start()]),
+        "[",
+        *parts,
+        "]",
+    ]
 
 
 def _lines(text: str) -> list[str]:
@@ -342,17 +453,23 @@ def _segments(runs: list[tuple[SegmentOp, str]]) -> list[Segment]:
     return _start_changes_at_words(segments)
 
 
-def _compare(old: str, new: str, deadline: float) -> tuple[list[Segment], str]:
+def _compare(
+    old: str,
+    new: str,
+    deadline: float,
+    tokens: Callable[[str], list[str]] = tokenize,
+) -> tuple[list[Segment], str]:
     """The segments of two texts and the notice their size calls for: by
-    words, else by lines (`BY_LINES`), else whole (`WHOLE`); past the
-    deadline, whole (`ROUGH`), so that a table of many long rows stays cheap."""
+    words (as `tokens` splits them), else by lines (`BY_LINES`), else whole
+    (`WHOLE`); past the deadline, whole (`ROUGH`), so that a table of many
+    long rows stays cheap."""
     if old == new:
         return ([Segment("equal", old)] if old else []), ""
     if time.time() > deadline:
         return _segments([("delete", old), ("insert", new)]), ROUGH
     longest = max(len(old), len(new))
     if longest <= MAX_WORD_DIFF_CHARS:
-        return _segments(_token_diff(tokenize(old), tokenize(new), deadline)), ""
+        return _segments(_token_diff(tokens(old), tokens(new), deadline)), ""
     if longest <= MAX_LINE_DIFF_CHARS:
         old_lines, new_lines = _lines(old), _lines(new)
         if len(old_lines) + len(new_lines) <= _MAX_CODES:
@@ -409,8 +526,10 @@ class _Budget:
     def spent(self) -> bool:
         return time.time() > self.deadline
 
-    def words(self, old: str, new: str) -> list[Segment]:
-        segments, notice = _compare(old, new, self.deadline)
+    def words(
+        self, old: str, new: str, tokens: Callable[[str], list[str]] = tokenize
+    ) -> list[Segment]:
+        segments, notice = _compare(old, new, self.deadline, tokens)
         if notice:
             self.notices.add(notice)
         elif old != new and self.spent:
@@ -511,8 +630,13 @@ def _align(
     budget: _Budget,
 ) -> Iterable[tuple[str, int | None, int | None]]:
     """("equal" | "insert" | "delete" | "change", old index, new index) for
-    two sequences: kept runs from `_runs`, replaced blocks paired by `_pair`."""
-    for equal, i1, i2, j1, j2 in _blocks(old_keys, new_keys, budget.deadline):
+    two sequences: kept runs from `_runs`, replaced blocks paired by `_pair`.
+    Past the deadline the runs may be coarse (diff-match-patch gives up
+    quietly), which the budget's notice then says."""
+    blocks = _blocks(old_keys, new_keys, budget.deadline)
+    if budget.spent and not all(equal for equal, *_ in blocks):
+        budget.notices.add(ROUGH)
+    for equal, i1, i2, j1, j2 in blocks:
         if equal:
             for offset in range(i2 - i1):
                 yield "equal", i1 + offset, j1 + offset
@@ -530,23 +654,89 @@ def _align(
             i, j = i1 + pi + 1, j1 + pj + 1
 
 
-def _items(old: list[str], new: list[str], budget: _Budget) -> list[ItemChange]:
+def _items(
+    old: list[str], new: list[str], budget: _Budget, *, are_claims: bool = False
+) -> list[ItemChange]:
+    """The item changes of two lists; for lists of claims (`are_claims`),
+    a claim's annotation diffs part by part (`claim_tokens`) and a rewritten
+    claim says what changed besides its words (`claim_changes`)."""
     aligned = _unpair_moved(list(_align(old, new, old, new, budget)), old, new)
     moves = _moves(aligned, old, new)
     moved_from = {j: i for i, j in moves.items()}
+    tokens = claim_tokens if are_claims else tokenize
     changes = []
     for op, i, j in aligned:
         if op == "delete" and i in moves:
             continue  # shown where it went
         if op == "insert" and j in moved_from:
             i = moved_from[j]
-            changes.append(ItemChange("move", old[i], new[j], [], i + 1, j + 1))
+            changes.append(ItemChange("move", old[i], new[j], [], i + 1, j + 1, i, j))
             continue
         old_item = old[i] if i is not None else None
         new_item = new[j] if j is not None else None
-        words = budget.words(old_item or "", new_item or "") if op == "change" else []
-        changes.append(ItemChange(op, old_item, new_item, words))
+        words, told = [], ()
+        if op == "change":
+            words = budget.words(old_item or "", new_item or "", tokens)
+            if are_claims:
+                told = claim_changes(
+                    claim_text.parse_bullet(old_item or ""),
+                    claim_text.parse_bullet(new_item or ""),
+                )
+        changes.append(
+            ItemChange(
+                op,
+                old_item,
+                new_item,
+                words,
+                old_index=i,
+                new_index=j,
+                claim_changes=told,
+            )
+        )
     return changes
+
+
+def _notes_words(claim: claim_text.Claim) -> str:
+    return ", ".join(
+        f"{citation.number} ({citation.locator})"
+        if citation.locator
+        else str(citation.number)
+        for citation in claim.citations
+    )
+
+
+def claim_changes(
+    old: claim_text.Claim, new: claim_text.Claim
+) -> tuple[ClaimChange, ...]:
+    """What changed in a claim besides its words, in plain words: its
+    status ("confirmed → reported"), its as-of date ("early 2017 → 2018"),
+    its review-by date and its notes ("6 → 6, 7 (p. 12)")."""
+    told = []
+    if old.status != new.status:
+        told.append(ClaimChange("status", old.status.label, new.status.label))
+    if old.as_of != new.as_of:
+        told.append(
+            ClaimChange(
+                "as of",
+                claim_text.as_of_words(old.as_of) if old.as_of else "not dated",
+                claim_text.as_of_words(new.as_of) if new.as_of else "not dated",
+            )
+        )
+    if old.review_by != new.review_by:
+        told.append(
+            ClaimChange(
+                "review by",
+                claim_text.as_of_words(old.review_by) if old.review_by else "none",
+                claim_text.as_of_words(new.review_by) if new.review_by else "none",
+            )
+        )
+    if old.citations != new.citations:
+        told.append(
+            ClaimChange(
+                "notes", _notes_words(old) or "none", _notes_words(new) or "none"
+            )
+        )
+    return tuple(told)
 
 
 def _unpair_moved(
@@ -593,8 +783,9 @@ def diff_items(
     old: list[str], new: list[str], *, deadline: float | None = None
 ) -> list[ItemChange]:
     """Item-level diff of two bullet lists; a rewritten bullet is a "change"
-    with the word diff of the two texts (`deadline` as for `diff_words`)."""
-    return _items(old, new, _Budget(deadline))
+    with the word diff of the two texts and what changed in its claim
+    (`claim_changes`); `deadline` as for `diff_words`."""
+    return _items(old, new, _Budget(deadline), are_claims=True)
 
 
 # Rows -------------------------------------------------------------------------
@@ -616,27 +807,54 @@ def _cell_value(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
+def _leader_claim(row: Mapping[str, Any]) -> claim_text.Claim:
+    return claim_text.leader_claim(
+        row.get("name") or "", list(row.get("aliases") or []), row.get("role") or ""
+    )
+
+
 def _row_change(
     old: dict[str, Any] | None,
     new: dict[str, Any] | None,
     columns: tuple[str, ...],
     budget: _Budget,
+    *,
+    at: tuple[int | None, int | None] = (None, None),
+    leaders: bool = False,
 ) -> RowChange:
+    """One row's change; `at` its places in the old and new tables. A
+    leader's role carries its claim's marks and annotation: it diffs part
+    by part (`claim_tokens`), and what changed in the claim is said
+    (`claim_changes`)."""
     old_row, new_row = old or {}, new or {}
     fields = {
         column: budget.words(
-            _cell_text(old_row.get(column)), _cell_text(new_row.get(column))
+            _cell_text(old_row.get(column)),
+            _cell_text(new_row.get(column)),
+            claim_tokens if leaders and column == "role" else tokenize,
         )
         for column in columns
         if _cell_value(old_row.get(column)) != _cell_value(new_row.get(column))
     }
+    told: tuple[ClaimChange, ...] = ()
     if old is None:
         op: ChangeOp = "insert"
     elif new is None:
         op = "delete"
     else:
         op = "change" if fields else "equal"
-    return RowChange(op, old, new, fields, columns)
+        if leaders and op == "change":
+            told = claim_changes(_leader_claim(old), _leader_claim(new))
+    return RowChange(
+        op,
+        old,
+        new,
+        fields,
+        columns,
+        old_index=at[0],
+        new_index=at[1],
+        claim_changes=told,
+    )
 
 
 def _columns(rows: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
@@ -649,6 +867,8 @@ def _rows(
     key: str | None,
     columns: Sequence[str] | None,
     budget: _Budget,
+    *,
+    leaders: bool = False,
 ) -> list[RowChange]:
     cols = tuple(columns) if columns is not None else _columns([*old, *new])
 
@@ -668,8 +888,16 @@ def _rows(
         # appear in.
         with contextlib.suppress(TypeError):
             keys.sort()
+        old_at = {row.get(key): i for i, row in enumerate(old)}
+        new_at = {row.get(key): j for j, row in enumerate(new)}
         return [
-            _row_change(old_by_key.get(k), new_by_key.get(k), cols, budget)
+            _row_change(
+                old_by_key.get(k),
+                new_by_key.get(k),
+                cols,
+                budget,
+                at=(old_at.get(k), new_at.get(k)),
+            )
             for k in keys
         ]
 
@@ -679,6 +907,8 @@ def _rows(
             new[j] if j is not None else None,
             cols,
             budget,
+            at=(i, j),
+            leaders=leaders,
         )
         for _, i, j in _align(
             [project(row) for row in old],
@@ -722,15 +952,42 @@ def _text_diff(field: str, old: Any, new: Any, budget: _Budget) -> FieldDiff:
 
 def _list_diff(field: str, old: Any, new: Any, budget: _Budget) -> FieldDiff:
     old, new = list(old or []), list(new or [])
-    items = _items(old, new, budget)
+    items = _items(old, new, budget, are_claims=field in BULLET_FIELDS)
     return FieldDiff(
         field, _label(field), "list", old != new, items=items, notice=budget.notice
     )
 
 
+def prose_items(text: str) -> list[str]:
+    """A prose field as the list its diff compares: each claim's line
+    (`claims.render_bullet`: its words, marks and annotation), in order."""
+    return [claim_text.render_bullet(claim) for claim in claim_text.parse_prose(text)]
+
+
+def _prose_diff(field: str, old: Any, new: Any, budget: _Budget) -> FieldDiff:
+    """A prose section as a list of claims: a sentence added is one claim
+    added, not a run of words inside the text. A change only to where the
+    paragraphs break (or to the spaces between claims) says so."""
+    old, new = old or "", new or ""
+    items = _items(prose_items(old), prose_items(new), budget, are_claims=True)
+    notice = budget.notice
+    if old != new and not notice and all(item.op == "equal" for item in items):
+        notice = LAYOUT
+    return FieldDiff(
+        field, _label(field), "list", old != new, items=items, notice=notice
+    )
+
+
 def _rows_diff(field: str, old: Any, new: Any, budget: _Budget) -> FieldDiff:
     columns, key = ROW_FIELDS[field]
-    rows = _rows(list(old or []), list(new or []), key, columns, budget)
+    rows = _rows(
+        list(old or []),
+        list(new or []),
+        key,
+        columns,
+        budget,
+        leaders=field == "leaders",
+    )
     changed = any(row.op != "equal" for row in rows)
     return FieldDiff(
         field, _label(field), "rows", changed, rows=rows, notice=budget.notice
@@ -743,6 +1000,7 @@ def _label(field: str) -> str:
 
 _DIFFERS: dict[str, Callable[[str, Any, Any, _Budget], FieldDiff]] = {
     **dict.fromkeys(TEXT_FIELDS, _text_diff),
+    **dict.fromkeys(PROSE_FIELDS, _prose_diff),
     **dict.fromkeys((*LIST_FIELDS, "tags"), _list_diff),
     **dict.fromkeys(ROW_FIELDS, _rows_diff),
 }
@@ -780,3 +1038,144 @@ def diff_values(
     return [
         _field_diff(field, old.get(field), new.get(field), deadline) for field in fields
     ]
+
+
+# Deciding item by item ------------------------------------------------------------
+
+#: The sections whose item changes a reviewer may decide one by one: each item
+#: is a claim.
+DECIDABLE_FIELDS = frozenset({*BULLET_FIELDS, *PROSE_FIELDS, "leaders"})
+#: Seconds `apply_item_decisions` gives its comparison: more than a page's,
+#: as it runs once, on one field, when a reviewer approves.
+APPLY_BUDGET = 10 * TIME_BUDGET
+
+
+class UnknownItems(ValueError):
+    """Decisions name item changes that the comparison of the two values does
+    not find: the values are not those the decisions were made on."""
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self.keys = tuple(sorted(keys))
+        super().__init__(f"No such item changes: {', '.join(self.keys)}")
+
+
+def apply_item_decisions(
+    field: str,
+    old: Any,
+    new: Any,
+    decisions: Mapping[str, bool],
+    *,
+    deadline: float | None = None,
+) -> Any:
+    """The value of `field` that publishes only the accepted item changes
+    from `old` to `new`.
+
+    `decisions` maps the `key` of an item change of `diff_field(field, old,
+    new)` (an `ItemChange` or, for the leaders, a `RowChange`) to True
+    (accepted) or False (rejected); a change it does not name is accepted.
+    Starting from `old`: an addition rejected is left out; a removal rejected
+    keeps the old item where it stood; a rewrite rejected keeps the old item
+    whole (words, status, dates, notes); a move rejected keeps the item
+    among the old ones in their old order. Every change accepted gives
+    `new`, every one rejected `old`. A prose claim keeps the break before it
+    (space or paragraph) of the side where it stands beside the claim now
+    before it, else its own.
+
+    Pure; compares within `deadline` (default `APPLY_BUDGET` from now).
+    Raises `ValueError` for a field whose items are not claims, and
+    `UnknownItems` for keys the comparison does not find.
+    """
+    if field not in DECIDABLE_FIELDS:
+        raise ValueError(f"{field!r} is not decided claim by claim")
+    deadline = time.time() + APPLY_BUDGET if deadline is None else deadline
+    field_diff = _field_diff(field, old, new, deadline)
+    changes = field_diff.item_changes
+    unknown = set(decisions) - {change.key for change in changes}
+    if unknown:
+        raise UnknownItems(unknown)
+    accepted = {change.key: decisions.get(change.key, True) for change in changes}
+    if all(accepted.values()):
+        return new
+    if not any(accepted.values()):
+        return old
+    whole = field_diff.rows if field_diff.kind == "rows" else field_diff.items
+    placed = _placed(whole, accepted)
+    if field in PROSE_FIELDS:
+        return _prose_from(
+            placed,
+            claim_text.parse_prose(old or ""),
+            claim_text.parse_prose(new or ""),
+        )
+    old_items, new_items = list(old or []), list(new or [])
+    return [
+        copy_item(new_items[j] if side == "new" else old_items[i])
+        for side, i, j in placed
+    ]
+
+
+def copy_item(item: Any) -> Any:
+    """An item of a value to publish, not shared with the values it came
+    from (a leader's row is a dict)."""
+    return {**item} if isinstance(item, dict) else item
+
+
+def _placed(
+    changes: Sequence[ItemChange | RowChange], accepted: Mapping[str, bool]
+) -> list[tuple[str, int | None, int | None]]:
+    """The items of the value to publish, in order, each as (the side it is
+    taken from, "old" or "new"; its old index, when it stands at an old
+    item's place; its new index, when at a new item's)."""
+    placed: list[tuple[str, int | None, int | None]] = []
+    moved_back = []
+    for change in changes:
+        i, j = change.old_index, change.new_index
+        if change.op == "equal":
+            placed.append(("new", i, j))
+            continue
+        kept = accepted[change.key]
+        if change.op == "insert":
+            if kept:
+                placed.append(("new", None, j))
+        elif change.op == "delete":
+            if not kept:
+                placed.append(("old", i, None))
+        elif change.op == "change":
+            placed.append(("new", i, j) if kept else ("old", i, j))
+        elif kept:  # a move accepted: where it went
+            placed.append(("new", None, j))
+        else:
+            moved_back.append(i)
+    # A move rejected goes back after the item that came before it in the
+    # old list (the items at old places are in their old order).
+    for i in sorted(moved_back):
+        after = next(
+            (
+                n
+                for n in reversed(range(len(placed)))
+                if placed[n][1] is not None and placed[n][1] < i
+            ),
+            -1,
+        )
+        placed.insert(after + 1, ("old", i, None))
+    return placed
+
+
+def _prose_from(
+    placed: list[tuple[str, int | None, int | None]],
+    old: list[claim_text.Claim],
+    new: list[claim_text.Claim],
+) -> str:
+    """The prose of the claims `placed`: each after the break (space or
+    paragraph) that stands before it on the side where its neighbour before
+    it is its neighbour too, else after its own."""
+    claims = []
+    before: tuple[int | None, int | None] = (None, None)
+    for side, i, j in placed:
+        claim = new[j] if side == "new" else old[i]
+        if j is not None and before[1] is not None and j == before[1] + 1:
+            claim = dataclasses.replace(claim, lead=new[j].lead)
+        elif i is not None and before[0] is not None and i == before[0] + 1:
+            claim = dataclasses.replace(claim, lead=old[i].lead)
+        claims.append(claim)
+        before = (i, j)
+    return claim_text.render_prose(claims)

@@ -374,7 +374,7 @@ def test_diff_values_only_fields_present_and_missing_as_empty():
         ("tags", True),
         ("background", True),
     ]
-    assert diffs[1].segments == [dele("Text.")]
+    assert [(item.op, item.old) for item in diffs[1].items] == [("delete", "Text.")]
 
 
 def test_diff_values_with_given_fields():
@@ -417,10 +417,15 @@ def test_text_diff_renders_ins_and_del_with_hidden_labels():
     ) in html
 
 
-def test_prose_keeps_its_paragraph_breaks():
+def test_prose_is_compared_claim_by_claim():
     html = render(diff_field("background", "One.\n\nTwo.", "One.\n\nTwo, three."))
-    assert 'class="diff-text"' in html
-    assert "One.\n\nTwo" in html
+    assert '<li class="diff-equal" dir="auto">One.</li>' in html
+    assert (
+        '<li class="diff-change diff-text" dir="auto">'
+        '<span class="visually-hidden" dir="ltr">changed: </span>Two'
+        '<ins><span class="visually-hidden" dir="ltr">inserted: </span>, three</ins>'
+        ".</li>"
+    ) in html
 
 
 def test_list_diff_marks_each_item():
@@ -512,7 +517,7 @@ def test_a_text_too_large_for_words_is_compared_by_lines():
     new = line * 2000 + "A new line.\n" + line * 2000
     assert len(old) > diff.MAX_WORD_DIFF_CHARS
 
-    result = diff_field("background", old, new)
+    result = diff_field("flag_text", old, new)
 
     assert result.notice == diff.BY_LINES
     assert result.segments == [eq(line * 2000), ins("A new line.\n"), eq(line * 2000)]
@@ -522,7 +527,7 @@ def test_a_text_too_large_for_lines_is_shown_whole():
     old = "a\n" * (diff.MAX_LINE_DIFF_CHARS // 2 + 1)
     new = old + "b"
 
-    result = diff_field("background", old, new)
+    result = diff_field("flag_text", old, new)
 
     assert result.notice == diff.WHOLE
     assert result.segments == [dele(old), ins(new)]
@@ -530,7 +535,7 @@ def test_a_text_too_large_for_lines_is_shown_whole():
 
 def test_past_the_deadline_a_change_is_shown_whole():
     result = diff_field(
-        "background", "The group fought", "The armed group fought", deadline=0
+        "flag_text", "The group fought", "The armed group fought", deadline=0
     )
 
     assert result.notice == diff.ROUGH
@@ -563,13 +568,13 @@ def test_a_diff_cut_short_still_gives_back_both_texts():
 def test_an_unchanged_field_has_no_notice_even_when_large():
     text = "x" * (diff.MAX_LINE_DIFF_CHARS + 1)
 
-    result = diff_field("background", text, text)
+    result = diff_field("flag_text", text, text)
 
     assert (result.changed, result.notice, result.segments) == (False, "", [eq(text)])
 
 
 def test_the_notice_is_shown_above_a_coarse_diff():
-    html = render(diff_field("background", "Old text", "New text", deadline=0))
+    html = render(diff_field("flag_text", "Old text", "New text", deadline=0))
 
     assert re.search(
         rf'<p class="diff-notice">{diff.ROUGH}</p>\s*<div class="diff-text" '
@@ -577,7 +582,7 @@ def test_the_notice_is_shown_above_a_coarse_diff():
         "Old text</del>",
         html,
     )
-    assert "diff-notice" not in render(diff_field("background", "Old", "New"))
+    assert "diff-notice" not in render(diff_field("flag_text", "Old", "New"))
 
 
 def test_long_repetitive_items_are_still_paired_by_likeness():
@@ -720,3 +725,118 @@ def test_an_edit_is_not_a_reordering():
 
     assert not field_diff.reordered_only
     assert "Only the order changed" not in render(field_diff)
+
+
+# Claims --------------------------------------------------------------------------
+
+
+def test_a_sentence_added_to_prose_is_one_claim_added():
+    old = "The group formed in 2013.¹ It fights in Aleppo.²"
+    new = "The group formed in 2013.¹ It grew fast.³ It fights in Aleppo.²"
+
+    field_diff = diff_field("background", old, new)
+
+    assert field_diff.kind == "list"
+    assert [(item.op, item.old, item.new) for item in field_diff.items] == [
+        ("equal", "The group formed in 2013.¹", "The group formed in 2013.¹"),
+        ("insert", None, "It grew fast.³"),
+        ("equal", "It fights in Aleppo.²", "It fights in Aleppo.²"),
+    ]
+    assert [item.op for item in field_diff.item_changes] == ["insert"]
+
+
+def test_a_claims_annotation_changes_part_by_part():
+    old = "Roughly 3,000 fighters.⁶ [reported; as of 2017-01/2017-04]"
+    new = "Roughly 3,000 fighters.⁶ [disputed; as of 2018]"
+
+    [item] = diff_field("size", [old], [new]).items
+
+    assert item.words == [
+        eq("Roughly 3,000 fighters.⁶ ["),
+        dele("reported"),
+        ins("disputed"),
+        eq("; "),
+        dele("as of 2017-01/2017-04"),
+        ins("as of 2018"),
+        eq("]"),
+    ]
+    assert [str(change) for change in item.claim_changes] == [
+        "status: reported → disputed",
+        "as of: early 2017 → 2018",
+    ]
+
+
+def test_a_status_given_and_a_note_added_are_said_in_words():
+    [item] = diff_items(
+        ["Founded in 2013.¹"], ["Founded in 2013.¹ ² [claimed by the group]"]
+    )
+
+    assert item.words == [eq("Founded in 2013.¹"), ins(" ² [claimed by the group]")]
+    assert [str(change) for change in item.claim_changes] == [
+        "status: confirmed → claimed by the group",
+        "notes: 1 → 1, 2",
+    ]
+
+
+def test_a_locator_and_a_review_date_are_said_in_words():
+    [item] = diff_items(
+        ["Drones.⁴"], ["Drones.⁴ [review by 2027-06-01; note 4, p. 12]"]
+    )
+
+    assert [str(change) for change in item.claim_changes] == [
+        "review by: none → 1 June 2027",
+        "notes: 4 → 4 (p. 12)",
+    ]
+
+
+def test_tags_are_not_claims():
+    [item] = diff_field("tags", ["iraq [reported]"], ["iraq [disputed]"]).items
+    assert item.claim_changes == ()
+    assert item.words == [eq("iraq ["), dele("reported"), ins("disputed"), eq("]")]
+
+
+def test_a_leaders_status_is_said_in_words():
+    old = {"name": "Abu Ali", "aliases": [], "role": "spokesman.³"}
+    new = {"name": "Abu Ali", "aliases": [], "role": "spokesman.³ [disputed]"}
+
+    [row] = diff_field("leaders", [old], [new]).rows
+
+    assert row.fields == {"role": [eq("spokesman.³"), ins(" [disputed]")]}
+    assert [str(change) for change in row.claim_changes] == [
+        "status: confirmed → disputed"
+    ]
+
+
+def test_only_the_paragraphs_of_prose_changed_says_so():
+    field_diff = diff_field("background", "One.¹ Two.²", "One.¹\n\nTwo.²")
+
+    assert field_diff.changed
+    assert field_diff.item_changes == []
+    assert field_diff.notice == diff.LAYOUT
+    assert diff.LAYOUT in render(field_diff)
+
+
+def test_a_prose_claim_too_large_for_words_is_compared_by_lines():
+    line = "The group fought near Aleppo in 2016 and again in 2017.\n"
+    old = line * 4000
+    new = line * 2000 + "A new line.\n" + line * 2000
+
+    field_diff = diff_field("background", old, new)
+
+    assert field_diff.notice == diff.BY_LINES
+    [item] = field_diff.items
+    # A prose field is read stripped: its last line ends without its break.
+    rest = line * 1999 + line.strip()
+    assert item.words == [eq(line * 2000), ins("A new line.\n"), eq(rest)]
+
+
+def test_item_keys_name_the_change_and_its_places():
+    first = diff_items(["a", "b"], ["a", "c", "b"])
+    again = diff_items(["a", "b"], ["a", "c", "b"])
+    other = diff_items(["a", "b"], ["a", "d", "b"])
+
+    assert [c.key for c in first] == [c.key for c in again]
+    assert first[1].key.startswith("n2x")
+    assert first[1].key != other[1].key
+    assert diff_items(["a", "b"], ["b"])[0].key.startswith("o1x")
+    assert diff_items(["a"], ["b"])[0].key.startswith("o1n1x")

@@ -163,7 +163,7 @@ def parse_error(text: str) -> DocumentError | None:
 @given(old=hostile, new=hostile)
 @example(old="a b " * 5000, new="b a " * 5000)
 def test_a_word_diff_reads_back_as_both_texts(old, new):
-    segments = diff_field("background", old, new).segments
+    segments = diff_field("flag_text", old, new).segments
 
     assert "".join(s.text for s in segments if s.op != "insert") == old
     assert "".join(s.text for s in segments if s.op != "delete") == new

@@ -369,7 +369,7 @@ def test_dry_run_of_an_unchanged_document_says_so(published):
     assert "would change" not in out
 
 
-def test_dry_run_shows_only_the_changed_paragraphs_of_prose(published):
+def test_dry_run_shows_only_the_changed_claims_of_prose(published):
     published.write_text(
         DOCUMENT.replace(
             "They say they answer to no one.²",
@@ -380,8 +380,8 @@ def test_dry_run_shows_only_the_changed_paragraphs_of_prose(published):
 
     out, _ = run("import_profiles", str(published), "--dry-run")
 
-    assert out.splitlines()[1:4] == [
+    # Prose is compared claim by claim: the new paragraph is one claim added.
+    assert out.splitlines()[1:3] == [
         "  Background and analysis:",
-        "    …",
-        "    {+A second paragraph, new here.+}",
+        "    + added: A second paragraph, new here.",
     ]
