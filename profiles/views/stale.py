@@ -22,7 +22,6 @@ from profiles import roles, stale, workflow
 from profiles.models import Claim, Profile
 from profiles.sections import FIELD_LABELS
 from profiles.stale_forms import StillTrueForm
-from profiles.workflow.freshness import propose_still_true
 
 #: Claims on a page of `/stale/`: the list can hold every claim of the site.
 PER_PAGE = 100
@@ -118,7 +117,7 @@ def still_true(request):
         return _stale_page(request, request.POST.get("page"), sent=form)
     as_of: date | None = form.cleaned_data["as_of"]
     try:
-        change_request = propose_still_true(
+        change_request = workflow.propose_still_true(
             claim.profile,
             claim.key,
             by=request.user,

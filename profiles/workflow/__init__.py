@@ -13,12 +13,15 @@ or the published record. One module per concern:
 - `notifications`: inbox entries and emails, sent after commit; watching a
   profile and the watchers' daily digest;
 - `suppression`: hiding one field of one published version from the
-  public, with a reason kept in an audit log.
+  public, with a reason kept in an audit log;
+- `freshness`: "still true", a request that moves one claim's as-of date
+  forward.
 
 Callers use the names re-exported here: `workflow.submit_change_request(...)`.
 """
 
 from profiles.workflow.bulk import import_new_profile
+from profiles.workflow.freshness import propose_still_true
 from profiles.workflow.notifications import send_watch_digests, unwatch, watch
 from profiles.workflow.permissions import can_rework, system_user
 from profiles.workflow.proposals import (
@@ -78,6 +81,7 @@ __all__ = [
     "hidden_versions",
     "import_new_profile",
     "propose_revert",
+    "propose_still_true",
     "publish_import",
     "reject",
     "release",
