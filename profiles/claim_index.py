@@ -196,13 +196,15 @@ def index_new_profile(
     leaders: Iterable[Leader],
     *,
     keep: Callable[[Callable[[list], None], list], None],
-) -> None:
+) -> list[Claim]:
     """The claim rows of a profile just inserted (`publishing.publish_new`),
     handed to `keep` (`workflow.pending.keep`) to be written with its group:
-    a new profile has no old keys and nothing hidden."""
+    a new profile has no old keys and nothing hidden. Returns the rows, for
+    the search index of the same claims (`search.index_new_profile`)."""
     rows, citations = _rows(profile, profile_claims(profile, list(leaders)), {})
     keep(_insert_claims, rows)
     keep(_insert_claim_citations, citations)
+    return rows
 
 
 # One function per kind, so an import's commit group writes each kind at once.

@@ -9,15 +9,22 @@ compound given name from its second part (`Aziz` for `Abdul Aziz`), and the
 names written in the sections' text (capitalised words in a row, `al-`
 names), at most `PROSE_NAMES` of them a profile.
 
-The text index holds each section's text and each public source's authors,
-title and publication, cut to `SearchText.TEXT_LENGTH` characters; the
-database indexes it for full-text search (migration 0009).
+The text index holds the text of each claim of the sections (with the
+claim's key, so a mention links to the claim) and each public source's
+authors, title and publication, each cut to `SearchText.TEXT_LENGTH`
+characters; the database indexes it for full-text search (migration 0009).
+The claims are those `profiles.claim_index` recorded; a section it has not
+read yet (migration 0021 leaves a section any suppression covers for its
+next publish) is indexed whole, without a key.
 
 Nothing here runs per request: `workflow.publishing.publish` calls `index_profile` in
-its transaction, and `index_all` rebuilds everything.
+its transaction, after the claims are indexed, and `index_all` rebuilds
+everything.
 """
 
+import itertools
 import re
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 
 from django.db import connection, transaction
@@ -25,6 +32,7 @@ from django.db import connection, transaction
 from profiles import redaction
 from profiles.models import (
     CitationSource,
+    Claim,
     Leader,
     Profile,
     SearchName,
@@ -73,6 +81,8 @@ _NOT_NAMES = frozenset(
 _SENTENCE_END = re.compile(r"(?:\A|[.!?:;\n]|^[-•*]\s)[\s\"“‘(]*\Z", re.MULTILINE)
 _POSSESSIVE = re.compile(r"['’]s$")
 _PROSE_PROFILE_FIELDS = ("name", "english_name", "alternative_names", *TEXT_FIELDS)
+#: A claim as the text index reads it: its section, key and text.
+ClaimText = tuple[str, uuid.UUID, str]
 
 
 # Names -------------------------------------------------------------------------
@@ -225,13 +235,44 @@ def _bounded(text: str) -> str:
     return text.translate(_SUPERSCRIPTS)[: SearchText.TEXT_LENGTH]
 
 
-def profile_texts(profile: Profile) -> list[SearchText]:
-    """One row per non-empty section of the profile (unsaved)."""
-    return [
-        SearchText(profile=profile, field=field, text=_bounded(text))
-        for field in TEXT_FIELDS
-        if (text := getattr(profile, field)).strip()
-    ]
+def profile_texts(profile: Profile, claims: Iterable[ClaimText]) -> list[SearchText]:
+    """The text rows of the profile's non-empty sections (unsaved): one per
+    claim of the section among `claims`, in order, with its key; the whole
+    section, without a key, for a section with none among them. A section
+    `profile` has blank (a hidden one) has no row, whatever `claims` hold."""
+    by_section: dict[str, list[tuple[uuid.UUID, str]]] = {}
+    for field, key, text in claims:
+        by_section.setdefault(field, []).append((key, text))
+    rows = []
+    for field in TEXT_FIELDS:
+        text = getattr(profile, field)
+        if not text.strip():
+            continue
+        if field not in by_section:
+            rows.append(SearchText(profile=profile, field=field, text=_bounded(text)))
+            continue
+        rows += [
+            SearchText(
+                profile=profile, field=field, claim_key=key, text=_bounded(words)
+            )
+            for key, words in by_section[field]
+            if words.strip()
+        ]
+    return rows
+
+
+def claim_texts(profile_ids: list[int]) -> dict[int, list[ClaimText]]:
+    """The recorded claims of the sections search reads, of these profiles,
+    in order: one query."""
+    found: dict[int, list[ClaimText]] = {pk: [] for pk in profile_ids}
+    rows = (
+        Claim.objects.filter(profile_id__in=profile_ids, section__in=TEXT_FIELDS)
+        .order_by("profile_id", "section", "position")
+        .values_list("profile_id", "section", "key", "text")
+    )
+    for profile_id, *claim in rows:
+        found[profile_id].append(tuple(claim))
+    return found
 
 
 def source_text(source: Source) -> SearchText:
@@ -319,7 +360,12 @@ def index_profile(profile: Profile) -> int:
         "name", "aliases", "position"
     )
     current, leaders = _without_hidden(current, leaders, redaction.hidden_in(current))
-    return _write_profile_rows(current, leaders, _public_sources([profile.pk]))
+    return _write_profile_rows(
+        current,
+        leaders,
+        claim_texts([profile.pk])[profile.pk],
+        _public_sources([profile.pk]),
+    )
 
 
 @transaction.atomic(savepoint=False)  # inside `publish_new`'s transaction
@@ -328,13 +374,16 @@ def index_new_profile(
     leaders: list[Leader],
     sources: Iterable[Source],
     *,
+    claims: Iterable[Claim],
     keep: Callable[[Callable[[list], object], list], None] = write_now,
 ) -> int:
     """`index_profile` of a profile just published for the first time, from
     the rows just written rather than read back: `leaders` are all its
-    leaders and `sources` the works its notes cite, all public now. It has
-    no search rows to delete yet, and no suppression hides any of its
-    fields (one hides a field of a version already published).
+    leaders, `claims` its claim rows (`claim_index.index_new_profile`,
+    perhaps not written yet) and `sources` the works its notes cite, all
+    public now. It has no search rows to delete yet, and no suppression
+    hides any of its fields (one hides a field of a version already
+    published).
 
     Side effects: its `SearchName` and `SearchText` rows, and the text rows
     of `sources` that are missing or outdated (an outdated one deleted now),
@@ -345,7 +394,10 @@ def index_new_profile(
     distinct = {source.pk: source for source in sources}
     names = name_rows(profile, leaders)
     keep(insert_names, [(profile.pk, *row) for row in names])
-    keep(write_texts, profile_texts(profile))
+    keep(
+        write_texts,
+        profile_texts(profile, ((c.section, c.key, c.text) for c in claims)),
+    )
     keep(
         write_source_texts,
         _stale_source_texts(distinct[pk] for pk in sorted(distinct)),
@@ -361,14 +413,18 @@ def write_source_texts(rows: list[SearchText]) -> None:
 
 
 def _write_profile_rows(
-    profile: Profile, leaders: Iterable[Leader] | None, sources: Iterable[Source]
+    profile: Profile,
+    leaders: Iterable[Leader] | None,
+    claims: Iterable[ClaimText],
+    sources: Iterable[Source],
 ) -> int:
-    """Writes the name and section rows of `profile` (as it is to be found),
-    and the rows of `sources` (the public works its notes cite) that are
-    missing or outdated. Returns the number of name rows written."""
+    """Writes the name and text rows of `profile` (as it is to be found)
+    and its `claims`, and the rows of `sources` (the public works its notes
+    cite) that are missing or outdated. Returns the number of name rows
+    written."""
     names = name_rows(profile, leaders)
     insert_names([(profile.pk, *row) for row in names])
-    write_texts([*profile_texts(profile), *_stale_source_texts(sources)])
+    write_texts([*profile_texts(profile, claims), *_stale_source_texts(sources)])
     return len(names)
 
 
@@ -410,13 +466,25 @@ def insert_names(rows: list[tuple]) -> None:
         )
 
 
+def _texts_hold_claims() -> bool:
+    """Whether the text index has its claim keys yet: migration 0009 runs
+    `index_all` before the claims exist and 0022 adds the column (and then
+    runs it again)."""
+    with connection.cursor() as cursor:
+        columns = connection.introspection.get_table_description(
+            cursor, SearchText._meta.db_table
+        )
+    return any(column.name == "claim_key" for column in columns)
+
+
 @transaction.atomic
 def index_all() -> int:
-    """Rebuilds both search indexes from everything published; needed after
-    the rules of `profiles.names` change. Returns the number of name rows
-    written."""
+    """Rebuilds both search indexes from everything published and the
+    claims recorded (`claim_index`); needed after the rules of
+    `profiles.names` change. Returns the number of name rows written."""
     SearchName.objects.all().delete()
     SearchText.objects.all().delete()
+    with_texts = _texts_hold_claims()
     written = 0
     names: list[SearchName] = []
     texts: list[SearchText] = []
@@ -427,18 +495,23 @@ def index_all() -> int:
         .prefetch_related("leaders")
     )
     hidden = redaction.hidden_by_profile() if redaction.can_be_recorded() else {}
-    for found in profiles.iterator(chunk_size=500):
-        profile, leaders = _without_hidden(
-            found, None, hidden.get(found.pk, redaction.NOTHING)
-        )
-        names += search_names(profile, leaders)
-        texts += profile_texts(profile)
-        if len(names) > 20_000:
-            written += len(SearchName.objects.bulk_create(names, batch_size=1000))
-            write_texts(texts, batch_size=500)
-            names, texts = [], []
+    for chunk in itertools.batched(profiles.iterator(chunk_size=500), 500):
+        claims = claim_texts([found.pk for found in chunk]) if with_texts else {}
+        for found in chunk:
+            profile, leaders = _without_hidden(
+                found, None, hidden.get(found.pk, redaction.NOTHING)
+            )
+            names += search_names(profile, leaders)
+            if with_texts:
+                texts += profile_texts(profile, claims[found.pk])
+            if len(names) > 20_000:
+                written += len(SearchName.objects.bulk_create(names, batch_size=1000))
+                write_texts(texts, batch_size=500)
+                names, texts = [], []
     written += len(SearchName.objects.bulk_create(names, batch_size=1000))
     write_texts(texts, batch_size=500)
+    if not with_texts:
+        return written
     batch = []
     for source in _public_sources(None):
         batch.append(source_text(source))

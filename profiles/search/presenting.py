@@ -7,13 +7,14 @@ first.
 """
 
 import re
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from profiles.models import Profile, SearchName
+from profiles.models import Claim, Profile, SearchName
 from profiles.names import name_words
 from sources.models import Source
 
@@ -81,9 +82,26 @@ class SourceMatch:
 
 @dataclass(frozen=True)
 class Mention:
+    """A claim (or a section not read as claims yet) whose text has the
+    query's words: its section, the section's label, the marked snippet, the
+    claim's key and its status."""
+
     field: str
     label: str
     snippet: SafeString
+    claim_key: uuid.UUID | None = None
+    status: str = Claim.Status.CONFIRMED
+
+    @property
+    def anchor(self) -> str:
+        """Where it stands on the profile page: the claim, else its section."""
+        return f"claim-{self.claim_key}" if self.claim_key else self.field
+
+    @property
+    def status_words(self) -> str:
+        """The status as readers see it beside the claim: nothing when
+        confirmed."""
+        return "" if self.status == Claim.Status.CONFIRMED else self.status
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,14 @@ same number of queries whatever the data (at most `QUERIES_PER_SEARCH`) and
 reads at most `GROUP_SIZE` rows of a group per page. Mentions come in the
 text index's order of relevance (FTS5's bm25, PostgreSQL's `ts_rank`), best
 first; the counts of mentions and sources stop above `COUNT_CAP` ("1,000+"),
-as a common word is in every profile.
+as a common word is in every profile. A mention is a claim (the text index
+holds one row per claim), shown with its status and linked to it: a
+profile's `MENTIONS_PER_PROFILE` most relevant, in reading order.
 """
 
 import re
 import unicodedata
+import uuid
 from collections.abc import Callable
 
 from django.db import connection
@@ -37,7 +40,14 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower, RowNumber
 
-from profiles.models import CitationSource, Leader, Profile, SearchName, SearchText
+from profiles.models import (
+    CitationSource,
+    Claim,
+    Leader,
+    Profile,
+    SearchName,
+    SearchText,
+)
 from profiles.names import name_key
 from profiles.search.indexing import SEARCH_CONFIG, SOURCE_FIELDS
 from profiles.search.presenting import (
@@ -75,6 +85,9 @@ _PROFILE_FIELDS = ("name", "slug", "english_name")
 _ROW_FIELDS = ("profile", "kind", "leader_position", "text", "word", "key")
 _FTS_TABLE = "profiles_searchtext_fts"
 _FTS_WORD = re.compile(r"\w+")
+#: The matching claims a result shows of its profile at most: a common word
+#: is in most of a profile's claims.
+MENTIONS_PER_PROFILE = 5
 
 Finder = tuple[Callable[[], int], Callable[[int, int], list]]
 
@@ -243,16 +256,24 @@ def _matching_texts(query: str) -> QuerySet | None:
     return SearchText.objects.filter(id__in=found)
 
 
-def _snippets(query: str, profile_ids: list[int]) -> dict[int, dict[str, str]]:
-    """The marked snippets of the matching sections of these profiles."""
+def _snippets(query: str, profile_ids: list[int]) -> dict[int, list[Mention]]:
+    """The mentions of these profiles: each one's `MENTIONS_PER_PROFILE`
+    most relevant matching claims, in reading order, with their marked
+    snippets and their claims' statuses. One query."""
     if not profile_ids:
         return {}
-    found: dict[int, dict[str, str]] = {}
+    # (profile, section, claim key, status, marked text, relevance: the
+    # lower the better, row id: the claims' order within a section)
+    rows: list[tuple]
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchHeadline  # PostgreSQL only
+        from django.contrib.postgres.search import (  # PostgreSQL only
+            SearchHeadline,
+            SearchRank,
+        )
 
         terms = _search_query(query)
-        rows = (
+        status = Claim.objects.filter(key=OuterRef("claim_key")).values("status")
+        rows = list(
             SearchText.objects.filter(profile_id__in=profile_ids, vector=terms)
             .annotate(
                 headline=SearchHeadline(
@@ -265,30 +286,66 @@ def _snippets(query: str, profile_ids: list[int]) -> dict[int, dict[str, str]]:
                     min_words=12,
                     max_fragments=2,
                     fragment_delimiter=" … ",
-                )
+                ),
+                status=Subquery(status[:1]),
+                relevance=-SearchRank(F("vector"), terms),
             )
-            .values_list("profile_id", "field", "headline")
+            .values_list(
+                "profile_id",
+                "field",
+                "claim_key",
+                "status",
+                "headline",
+                "relevance",
+                "id",
+            )
         )
     else:
         marks = ", ".join(["%s"] * len(profile_ids))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT t.profile_id, t.field, "
-                f"snippet({_FTS_TABLE}, 0, %s, %s, '…', 24) "
-                f"FROM {_FTS_TABLE} JOIN profiles_searchtext t "
+                f"SELECT t.profile_id, t.field, t.claim_key, c.status, "
+                f"snippet({_FTS_TABLE}, 0, %s, %s, '…', 24), {_FTS_TABLE}.rank, t.id "
+                f"FROM {_FTS_TABLE} JOIN {SearchText._meta.db_table} t "
                 f"ON t.id = {_FTS_TABLE}.rowid "
+                f"LEFT JOIN {Claim._meta.db_table} c ON c.key = t.claim_key "
                 f"WHERE {_FTS_TABLE} MATCH %s AND t.profile_id IN ({marks})",
                 [START, STOP, _fts_query(query), *profile_ids],
             )
-            rows = cursor.fetchall()
-    for profile_id, field, marked in rows:
-        found.setdefault(profile_id, {})[field] = marked
+            rows = [(*row[:2], _uuid(row[2]), *row[3:]) for row in cursor.fetchall()]
+    by_profile: dict[int, list[tuple]] = {}
+    for row in rows:
+        by_profile.setdefault(row[0], []).append(row)
+    order = list(SECTIONS_BY_FIELD)
+    found = {}
+    for profile_id, matched in by_profile.items():
+        best = sorted(matched, key=lambda row: (row[5], row[6]))
+        shown = sorted(
+            best[:MENTIONS_PER_PROFILE], key=lambda row: (order.index(row[1]), row[6])
+        )
+        found[profile_id] = [
+            Mention(
+                field,
+                SECTIONS_BY_FIELD[field].label,
+                snippet(marked),
+                claim_key=key,
+                status=status or Claim.Status.CONFIRMED,
+            )
+            for _, field, key, status, marked, _, _ in shown
+        ]
     return found
 
 
+def _uuid(value) -> uuid.UUID | None:
+    """A UUID column as a raw query returns it: text on SQLite."""
+    if value is None or isinstance(value, uuid.UUID):
+        return value
+    return uuid.UUID(value)
+
+
 def _mentions(query: str) -> Finder:
-    """Profiles whose sections contain the words of `query`, the most
-    relevant first, with a snippet of each such section."""
+    """Profiles whose claims contain the words of `query`, the most
+    relevant first, each with its best matching claims (`_snippets`)."""
     if connection.vendor == "postgresql":
         ranked, count = _ranked_mentions_postgresql(query)
     else:
@@ -299,21 +356,8 @@ def _mentions(query: str) -> Finder:
 
     def rows(offset: int, limit: int) -> list[MentionMatch]:
         page = ranked(offset, limit)
-        snippets = _snippets(query, [profile.pk for profile in page])
-        order = list(SECTIONS_BY_FIELD)
-        return [
-            MentionMatch(
-                profile,
-                [
-                    Mention(field, SECTIONS_BY_FIELD[field].label, snippet(marked))
-                    for field, marked in sorted(
-                        snippets.get(profile.pk, {}).items(),
-                        key=lambda item: order.index(item[0]),
-                    )
-                ],
-            )
-            for profile in page
-        ]
+        mentions = _snippets(query, [profile.pk for profile in page])
+        return [MentionMatch(profile, mentions.get(profile.pk, [])) for profile in page]
 
     return count, rows
 

@@ -55,8 +55,8 @@ def publish(
     row; notes' sources are found or added in the bibliography; each of
     `sources` (those behind the accepted changes) that no note cites yet gets
     a new note, so every fact's source has a number readers can follow; the
-    search index of its names is rebuilt, and its claims
-    (`claim_index.index_profile`); each published field's provenance
+    claims are read (`claim_index.index_profile`), then its search index
+    of names and claims is rebuilt; each published field's provenance
     points to this request's change; its connections to the profiles it names
     or that name it are recomputed (`profiles.network.indexing`); every row
     written gets a history row stamped with this request and the reviewer;
@@ -97,8 +97,8 @@ def publish(
         citation_sources__citation__profile=profile, published_at__isnull=True
     ).distinct():
         publish_source(source, at=now)
-    search.index_profile(profile)
     claim_index.index_profile(profile)
+    search.index_profile(profile)  # after the claims: it reads their keys
     indexing.index_profile(profile, before=network_before)
 
     change_request.profile = profile
@@ -174,10 +174,14 @@ def publish_new(
         pending.tuple_inserter(FieldProvenance, ("profile", "field", "change")),
         [(profile, change.field, change) for change in changes],
     )
+    claims = claim_index.index_new_profile(profile, leaders, keep=pending.keep)
     search.index_new_profile(
-        profile, leaders, [link.source for link in links], keep=pending.keep
+        profile,
+        leaders,
+        [link.source for link in links],
+        claims=claims,
+        keep=pending.keep,
     )
-    claim_index.index_new_profile(profile, leaders, keep=pending.keep)
     indexing.index_profile(profile, before=None)
     version = Version(
         profile=profile,

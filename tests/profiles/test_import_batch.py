@@ -335,6 +335,16 @@ def _ids_in(value, sources):
     return value
 
 
+def _claim_named(key):
+    """Where the claim `key` stands: its profile, section and position."""
+    from profiles.models import Claim
+
+    if key is None:
+        return None
+    claim = Claim.objects.select_related("profile").get(key=key)
+    return (claim.profile.slug, claim.section, claim.position)
+
+
 def _table(label: str) -> list:
     from django.apps import apps
     from django.db import models
@@ -353,6 +363,9 @@ def _table(label: str) -> list:
                 values[field.name] = _natural(
                     field.related_model, getattr(row, field.attname)
                 )
+            elif label == "profiles.SearchText" and field.name == "claim_key":
+                # A new claim's key is random: the claim it names instead.
+                values[field.name] = _claim_named(row.claim_key)
             elif label == "taggit.TaggedItem" and field.name == "object_id":
                 # A generic key: the profile's id, which differs between
                 # databases that number rows differently (PostgreSQL's

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from profiles import search, workflow
-from profiles.models import ChangeRequest, Profile, SearchName, SearchText
+from profiles.models import ChangeRequest, Claim, Profile, SearchName, SearchText
 from profiles.search import querying
 from tests.factories import profile_values, publish_values
 
@@ -268,12 +268,13 @@ def test_sources_are_found_by_title_author_or_publication(client):
     assert "<mark>Report 2</mark>" in html
 
 
-def test_mentions_link_to_their_section(client):
+def test_mentions_link_to_their_claim_with_their_section(client):
     profile = published(
         "Kata'ib Hezbollah",
         size=["About 500 fighters in 2019"],
         areas_of_operation=["Jurf al-Sakhar and the border"],
     )
+    claim = Claim.objects.get(profile=profile, section="size")
 
     found = results(client, "fighters").mentions
 
@@ -282,7 +283,7 @@ def test_mentions_link_to_their_section(client):
     assert [(m.field, m.label) for m in match.mentions] == [("size", "Size")]
     assert "<mark>fighters</mark>" in match.mentions[0].snippet
     html = page(client, "fighters")
-    assert f'href="{profile.get_absolute_url()}#size">Size</a>' in html
+    assert f'href="{profile.get_absolute_url()}#claim-{claim.key}">Size</a>' in html
 
 
 def test_a_long_mention_is_cut_around_the_match(client):
