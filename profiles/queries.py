@@ -23,6 +23,7 @@ from profiles.models import (
     ChangeRequest,
     Citation,
     CitationSource,
+    Claim,
     FieldProvenance,
     Profile,
     ProfileComment,
@@ -352,6 +353,22 @@ def field_provenance(profile: Profile) -> dict[str, ProposedChange]:
     for change in changes:
         change.source_ids = cited[change.pk]
     return {change.field: change for change in changes}
+
+
+def claim_keys(profile: Profile) -> dict[str, list[tuple[str, str]]]:
+    """Section field -> (text, key) of each of its published claims, in
+    order: what the profile page needs of the claim rows to give each claim
+    its stable anchor (it reads the rest, citations and all, from the text it
+    shows). One query, whatever the number of claims."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    rows = (
+        Claim.objects.filter(profile_id=profile.pk)
+        .order_by("section", "position")
+        .values_list("section", "text", "key")
+    )
+    for section, text, key in rows:
+        found.setdefault(section, []).append((text, str(key)))
+    return found
 
 
 def _versions_with_requests(queryset: QuerySet[Version]) -> QuerySet[Version]:

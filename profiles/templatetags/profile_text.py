@@ -108,32 +108,6 @@ def prose(context, text: str) -> SafeString:
     return _remembered(_prose_html, text, _seen(context))
 
 
-@register.simple_tag(takes_context=True)
-def leader_items(context, leaders) -> SafeString:
-    """The leaders' list items: name, aliases and role (with its footnote
-    marks linked), built here rather than by the template: a profile may
-    have 200 leaders."""
-    seen = _seen(context)
-    items = []
-    for leader in leaders:
-        aliases = format_html_join(
-            ", ",
-            '<span class="alias" dir="auto">{}</span>',
-            ((a,) for a in leader.alias_list),
-        )
-        items.append(
-            format_html(
-                '<li dir="auto"><span class="leader-name">{}</span>{}{}</li>\n',
-                leader.name,
-                format_html(" (aka {})", aliases) if aliases else "",
-                format_html(" {}", _remembered(_line_html, leader.role, seen))
-                if leader.role
-                else "",
-            )
-        )
-    return mark_safe("".join(items))  # each item is built with format_html
-
-
 def _line_html(text: str, seen: set[int]) -> SafeString:
     return _clean(_html(text, seen))
 
@@ -194,16 +168,24 @@ def note_citation_html(citation) -> SafeString:
 
 
 @register.simple_tag
-def note_items(citations, referenced) -> SafeString:
+def note_items(citations, referenced, cited_by=None) -> SafeString:
     """The notes' list items, each its text as written (and the works it
     names in the house style beneath, `_formatted_html`), with a link back
     to its first mark when `referenced` (the numbers some mark points to)
-    holds its number. Each
+    holds its number, and links to every claim citing it when `cited_by`
+    (number -> (anchor, label) of each, `page_claims.cited_by`) has it. Each
     item is remembered per process by what it shows: a profile's 500 notes
     took most of its page's time, through the template, on every view."""
+    cited_by = cited_by or {}
     return mark_safe(  # each item is built from escaped parts
         "".join(
-            _note_item(c.number, c.text, _works(c), c.number in referenced)
+            _note_item(
+                c.number,
+                c.text,
+                _works(c),
+                c.number in referenced,
+                cited_by.get(c.number, ()),
+            )
             for c in citations
         )
     )
@@ -240,16 +222,24 @@ def _works(citation) -> tuple[SourceEntry, ...]:
 
 
 def _note_item(
-    number: int, text: str, works: tuple[SourceEntry, ...], backref: bool
+    number: int,
+    text: str,
+    works: tuple[SourceEntry, ...],
+    backref: bool,
+    cited_by: tuple[tuple[str, str], ...] = (),
 ) -> str:
     if len(text) > _REMEMBERED_CHARS:
-        return _remembered_note_item.__wrapped__(number, text, works, backref)
-    return _remembered_note_item(number, text, works, backref)
+        return _remembered_note_item.__wrapped__(number, text, works, backref, cited_by)
+    return _remembered_note_item(number, text, works, backref, cited_by)
 
 
 @lru_cache(maxsize=8_192)
 def _remembered_note_item(
-    number: int, text: str, works: tuple[SourceEntry, ...], backref: bool
+    number: int,
+    text: str,
+    works: tuple[SourceEntry, ...],
+    backref: bool,
+    cited_by: tuple[tuple[str, str], ...],
 ) -> str:
     back = (
         format_html(
@@ -262,12 +252,40 @@ def _remembered_note_item(
     )
     language = detect_language(text)
     return format_html(
-        '<li id="note-{0}" value="{0}"><span dir="auto"{1}>{2}</span>{3}{4}</li>\n',
+        '<li id="note-{0}" value="{0}"><span dir="{1}"{2}>{3}</span>{4}{5}{6}</li>\n',
         number,
+        text_direction(language),
         format_html(' lang="{}"', language) if language else "",
         note_html(text),
         back,
         _formatted_html(text, works),
+        _cited_by_html(cited_by),
+    )
+
+
+#: Languages written right to left, of those `sources.languages` detects.
+_RIGHT_TO_LEFT = frozenset({"ar", "fa", "ur", "ckb"})
+
+
+def text_direction(language: str) -> str:
+    """The direction of a text in `language` (as `sources.languages` reads
+    it), or "auto" when it has none. A note of mostly English words that
+    opens with a Persian title is laid out left to right, the title in it
+    right to left; "auto" would have laid out the whole note right to left
+    by its first letter, scrambling its English."""
+    if not language:
+        return "auto"
+    return "rtl" if language in _RIGHT_TO_LEFT else "ltr"
+
+
+def _cited_by_html(cited_by: tuple[tuple[str, str], ...]) -> SafeString:
+    """Links to the claims citing a note, named by their place on the page
+    ("Founding", "Weapons •2", "Background and analysis ¶2.1")."""
+    if not cited_by:
+        return SafeString()
+    return format_html(
+        '\n<p class="cited-by"><small>Cited by: {}</small></p>',
+        format_html_join(", ", '<a href="#{}">{}</a>', cited_by),
     )
 
 

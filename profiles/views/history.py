@@ -3,12 +3,14 @@ compared, one field's history with its sources, and the recent changes."""
 
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from profiles import diff, limits, queries, redaction, roles
+from profiles import diff, limits, page_claims, queries, redaction, roles
 from profiles.models import Citation, Leader, Profile, join_lines
 from profiles.presenting import profile_page_context
 from profiles.sections import FIELD_LABELS, FIELDS
@@ -50,7 +52,18 @@ def version_detail(request, slug: str, number: int):
     context = profile_page_context(
         profile, leaders=leaders, citations=citations, tags=values["tags"]
     )
+    # Claims read from the snapshot's text, anchored by section and position
+    # (claim rows hold the published version's keys only).
+    page_claims.add_claims(
+        context["sections"],
+        keys=None,
+        hidden=() if shows_hidden else found,
+        today=timezone.localdate(),
+        stale_after_months=settings.CLAIMS_STALE_AFTER_MONTHS,
+    )
     context.update(
+        cited_by=page_claims.cited_by(context["sections"]),
+        infobox=page_claims.infobox(context["sections"]),
         old_version=version.number != current.version,
         current_version=current.version,
         suppressed=[(FIELD_LABELS[field], at) for field, at in found.items()]

@@ -2,16 +2,18 @@
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from django.views.generic import ListView
 
-from profiles import exporting, queries, redaction, roles, search
+from profiles import exporting, page_claims, queries, redaction, roles, search
 from profiles.models import Profile
 from profiles.network import neighbourhood, neighbourhood_svg
 from profiles.network import queries as network_queries
@@ -157,6 +159,15 @@ def _article(slug: str) -> dict[str, str]:
         provenance=queries.field_provenance(profile),
         note_numbers=note_numbers,
     )
+    # Claims: anchors by their stable keys (one query), and what each says
+    # of itself; the notes link back to them; the infobox sums them up.
+    page_claims.add_claims(
+        context["sections"],
+        keys=queries.claim_keys(profile),
+        hidden=shown.hidden,
+        today=timezone.localdate(),
+        stale_after_months=settings.CLAIMS_STALE_AFTER_MONTHS,
+    )
     # Its stored edges, two indexed queries: the network is computed on publish.
     # The network page shows more of a much-named profile than its own page.
     near = neighbourhood(profile, limit=network_queries.PROFILE_PAGE_INCOMING_LIMIT)
@@ -164,6 +175,8 @@ def _article(slug: str) -> dict[str, str]:
         neighbourhood=near,
         neighbourhood_svg=neighbourhood_svg(near),
         reader_slot=mark_safe(READER_SLOT),  # a constant
+        cited_by=page_claims.cited_by(context["sections"]),
+        infobox=page_claims.infobox(context["sections"]),
     )
     html = render_to_string("profiles/includes/profile_article.html", context)
     top, rest = html.split(READER_SLOT, 1)

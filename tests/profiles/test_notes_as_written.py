@@ -65,8 +65,11 @@ def note(html: str, number: int) -> str:
 
 
 def written(html: str, number: int) -> str:
-    """The note's text as the page shows it, without the formatted line."""
-    return re.sub(r'<p class="note-formatted">.*?</p>', "", note(html, number))
+    """The note's text as the page shows it, without the formatted line and
+    the links to the claims citing it."""
+    return re.sub(
+        r'<p class="(?:note-formatted|cited-by)">.*?</p>', "", note(html, number)
+    )
 
 
 def formatted(html: str, number: int) -> str | None:
@@ -115,12 +118,12 @@ def test_a_note_of_commentary_alone_has_no_formatted_line(page):
     assert text_of(written(page, 3)) == (
         "The figure is the group's own claim; see https://example.net/claim for it. ↩"
     )
-    assert hrefs(note(page, 3)) == ["https://example.net/claim", "#ref-3"]
+    assert hrefs(written(page, 3)) == ["https://example.net/claim", "#ref-3"]
     assert formatted(page, 3) is None
 
 
 def test_a_note_written_in_the_house_style_is_not_shown_twice(page):
-    assert text_of(note(page, 4)) == (
+    assert text_of(written(page, 4)) == (
         "Ana Sol, “Boats and Flags,” Tide Review, May 2019. "
         "(https://example.org/flags) ↩"
     )
