@@ -60,12 +60,14 @@ __all__ = [
     "ClaimChange",
     "FieldDiff",
     "ItemChange",
+    "ItemsDecided",
     "RowChange",
     "Segment",
     "UnknownItems",
     "apply_item_decisions",
     "claim_changes",
     "claim_tokens",
+    "decide_items",
     "diff_field",
     "diff_items",
     "diff_rows",
@@ -1059,6 +1061,61 @@ class UnknownItems(ValueError):
         super().__init__(f"No such item changes: {', '.join(self.keys)}")
 
 
+@dataclasses.dataclass(frozen=True)
+class ItemsDecided:
+    """What `decide_items` gives: the value to publish, and each item change
+    with whether it was accepted, in the order of the diff."""
+
+    value: Any
+    changes: tuple[tuple[ItemChange | RowChange, bool], ...]
+
+    @property
+    def partly(self) -> bool:
+        """Some item changes accepted and some rejected."""
+        verdicts = {accepted for _change, accepted in self.changes}
+        return verdicts == {True, False}
+
+
+def decide_items(
+    field: str,
+    old: Any,
+    new: Any,
+    decisions: Mapping[str, bool],
+    *,
+    deadline: float | None = None,
+) -> ItemsDecided:
+    """`apply_item_decisions`, with each item change and its verdict."""
+    if field not in DECIDABLE_FIELDS:
+        raise ValueError(f"{field!r} is not decided claim by claim")
+    deadline = time.time() + APPLY_BUDGET if deadline is None else deadline
+    field_diff = _field_diff(field, old, new, deadline)
+    changes = field_diff.item_changes
+    unknown = set(decisions) - {change.key for change in changes}
+    if unknown:
+        raise UnknownItems(unknown)
+    accepted = {change.key: decisions.get(change.key, True) for change in changes}
+    verdicts = tuple((change, accepted[change.key]) for change in changes)
+    if all(accepted.values()):
+        return ItemsDecided(new, verdicts)
+    if not any(accepted.values()):
+        return ItemsDecided(old, verdicts)
+    whole = field_diff.rows if field_diff.kind == "rows" else field_diff.items
+    placed = _placed(whole, accepted)
+    if field in PROSE_FIELDS:
+        value = _prose_from(
+            placed,
+            claim_text.parse_prose(old or ""),
+            claim_text.parse_prose(new or ""),
+        )
+    else:
+        old_items, new_items = list(old or []), list(new or [])
+        value = [
+            copy_item(new_items[j] if side == "new" else old_items[i])
+            for side, i, j in placed
+        ]
+    return ItemsDecided(value, verdicts)
+
+
 def apply_item_decisions(
     field: str,
     old: Any,
@@ -1085,32 +1142,7 @@ def apply_item_decisions(
     Raises `ValueError` for a field whose items are not claims, and
     `UnknownItems` for keys the comparison does not find.
     """
-    if field not in DECIDABLE_FIELDS:
-        raise ValueError(f"{field!r} is not decided claim by claim")
-    deadline = time.time() + APPLY_BUDGET if deadline is None else deadline
-    field_diff = _field_diff(field, old, new, deadline)
-    changes = field_diff.item_changes
-    unknown = set(decisions) - {change.key for change in changes}
-    if unknown:
-        raise UnknownItems(unknown)
-    accepted = {change.key: decisions.get(change.key, True) for change in changes}
-    if all(accepted.values()):
-        return new
-    if not any(accepted.values()):
-        return old
-    whole = field_diff.rows if field_diff.kind == "rows" else field_diff.items
-    placed = _placed(whole, accepted)
-    if field in PROSE_FIELDS:
-        return _prose_from(
-            placed,
-            claim_text.parse_prose(old or ""),
-            claim_text.parse_prose(new or ""),
-        )
-    old_items, new_items = list(old or []), list(new or [])
-    return [
-        copy_item(new_items[j] if side == "new" else old_items[i])
-        for side, i, j in placed
-    ]
+    return decide_items(field, old, new, decisions, deadline=deadline).value
 
 
 def copy_item(item: Any) -> Any:

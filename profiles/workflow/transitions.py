@@ -10,6 +10,7 @@ in its docstring. Notifications go out only after the transaction commits.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -25,7 +26,8 @@ from profiles.models import (
     Version,
 )
 from profiles.serializers import FIELD_LABELS, FIELDS, json_values, profile_values
-from profiles.workflow import events, notifications, permissions
+from profiles.workflow import claim_decisions, events, notifications, permissions
+from profiles.workflow.claim_decisions import ClaimsDecision
 from profiles.workflow.proposals import (
     REASON_NEEDED,
     FieldDecision,
@@ -34,6 +36,7 @@ from profiles.workflow.proposals import (
     check_summary,
     check_values,
     conflicts,
+    empty_value,
     record_changes,
 )
 from profiles.workflow.publishing import publish
@@ -296,6 +299,7 @@ def _decide(
     note: str,
     kind: str,
     at=None,
+    claims: dict[str, list[dict[str, Any]]] | None = None,
 ) -> None:
     change_request.status = status
     _clear_claim(change_request)
@@ -304,7 +308,13 @@ def _decide(
     change_request.decision_note = note
     change_request.save()
     events.record(
-        change_request, kind, actor=reviewer, text=note, at=change_request.decided_at
+        change_request,
+        kind,
+        actor=reviewer,
+        text=note,
+        at=change_request.decided_at,
+        # The verdict on each claim of the fields decided claim by claim.
+        proposal={"claims": claims} if claims else None,
     )
     transaction.on_commit(lambda: notifications.decided(change_request))
 
@@ -372,15 +382,22 @@ def approve(
     without a decision is accepted (the admin's action approves a request
     whole); the review form asks for every one. A field accepted though it
     changed on both sides since the base version must carry the value to
-    publish (`FieldDecision.value`). Nobody approves their own request.
+    publish (`FieldDecision.value`). A section of claims may be accepted in
+    part (`claim_decisions.ClaimsDecision`): the published value with only
+    the claim changes accepted is published, and is the change's
+    `published_value`; every claim change rejected, the field is rejected.
+    Nobody approves their own request.
 
     Side effects, in one transaction with the request and profile rows
-    locked: each field gets its decision and reason, and the request's claim
-    is cleared. Then, by what was accepted:
+    locked: each field gets its decision and reason (and the value
+    published, when it is not the proposal), and the request's claim is
+    cleared. The decision's event keeps the verdict on each claim of the
+    fields decided claim by claim. Then, by what was accepted:
 
     - some fields: they are published as the profile's next version (see
       `publishing.publish`); the request becomes approved; events "approved"
-      (or "partly_approved") and "published". Fields sent back go on
+      (or "partly_approved", when a field was not accepted or was accepted
+      in part) and "published". Fields sent back go on
       unchanged in a new request waiting for the author's changes
       (`_send_back`), and a "sent_back" event here names it.
     - none, some sent back: the request becomes "changes requested", its note
@@ -391,11 +408,13 @@ def approve(
     After commit, the author is notified of the decision (and of the new
     request's changes requested), watchers of an approval or a rejection.
     Returns the new `Version`, or None when nothing was accepted.
-    Raises `Conflict` for accepted fields in conflict without a value, and
-    `ValidationError` for a field rejected or sent back without a reason, a
-    field sent back to an author who can no longer rework it (an import), a
-    new profile's fields accepted without its name, or values that cannot be
-    published together.
+    Raises `Conflict` for accepted fields in conflict without a value (a
+    field decided claim by claim too), and `ValidationError` for a field
+    rejected or sent back without a reason (or accepted in part without
+    one), claims decided on changes that are no longer those of the field,
+    a field sent back to an author who can no longer rework it (an import),
+    a new profile's fields accepted without its name, or values that cannot
+    be published together.
     """
     change_request = _lock(change_request)
     _guard(change_request, reviewer, "approve")
@@ -404,17 +423,22 @@ def approve(
         if change_request.profile_id
         else None
     )
+    published = profile_values(profile) if profile else {}
     changes = list(change_request.changes.prefetch_related("sources"))
-    accepted = _decide_fields(change_request, profile, changes, decisions or {})
+    decided = _decide_fields(
+        change_request, profile, changes, decisions or {}, published=published
+    )
+    accepted, claims = decided.accepted, decided.claims
     if accepted:
-        published = profile_values(profile) if profile else {}
         check_values({**published, **accepted})
     for change in changes:
         change.save(update_fields=["decision", "reason", "published_value"])
     sent_back = [c for c in changes if c.decision == Decision.SENT_BACK]
 
     if not accepted and sent_back:
-        _return_to_author(change_request, changes, reviewer=reviewer, note=note)
+        _return_to_author(
+            change_request, changes, reviewer=reviewer, note=note, claims=claims
+        )
         return None
     if not accepted:
         reasons = "; ".join(f"{FIELD_LABELS[c.field]}: {c.reason}" for c in changes)
@@ -424,6 +448,7 @@ def approve(
             status=next_state(change_request, "reject"),
             note=note.strip() or reasons,
             kind=Kind.REJECTED,
+            claims=claims,
         )
         return None
     sources = [
@@ -435,7 +460,7 @@ def approve(
     version = publish(
         change_request, profile, accepted, reviewer=reviewer, sources=sources
     )
-    partly = len(accepted) < len(changes)
+    partly = len(accepted) < len(changes) or bool(decided.in_part)
     _decide(
         change_request,
         reviewer=reviewer,
@@ -445,6 +470,7 @@ def approve(
         # The decision and the version it published share their time, so the
         # log reads "approved" then "published".
         at=version.published_at,
+        claims=claims,
     )
     _record_published(change_request, version, actor=reviewer)
     if sent_back:
@@ -458,24 +484,41 @@ NEW_PROFILE_NAME = (
 )
 
 
+@dataclass(frozen=True)
+class _Decided:
+    """What `_decide_fields` found: the values to publish by field, the
+    verdict on each claim of the fields decided claim by claim, and those of
+    them accepted in part."""
+
+    accepted: dict[str, Any]
+    claims: dict[str, list[dict[str, Any]]]
+    in_part: tuple[str, ...]
+
+
 def _decide_fields(
     change_request: ChangeRequest,
     profile: Profile | None,
     changes: list[ProposedChange],
     decisions: dict[str, FieldDecision],
-) -> dict[str, Any]:
+    *,
+    published: dict[str, Any],
+) -> _Decided:
     """Sets each change's decision, reason and published value as
-    `decisions` says (unsaved); returns the accepted values to publish, by
-    field. Raises `ValueError` for a decision on a field the request does not
-    change, `ValidationError` for a field rejected or sent back without a
-    reason or sent back to nobody who can rework it, or a new profile's
+    `decisions` says (unsaved), a field decided claim by claim getting the
+    `published` value with the claims accepted (`claim_decisions.decide`).
+    Raises `ValueError` for a decision on a field the request does not
+    change, `ValidationError` for a field rejected, sent back or accepted in
+    part without a reason, sent back to nobody who can rework it, decided
+    claim by claim on changes that are not its own, or a new profile's
     fields accepted without its name, `Conflict` for accepted fields in
     conflict without a value."""
     unknown = set(decisions) - {change.field for change in changes}
     if unknown:
         raise ValueError(f"Not fields of this request: {', '.join(sorted(unknown))}")
     accepted: dict[str, Any] = {}
-    errors: dict[str, str] = {}
+    claims: dict[str, list[dict[str, Any]]] = {}
+    in_part = []
+    errors: dict[str, Any] = {}
     unresolved = []
     clashing = set(conflicts(change_request, profile))
     for change in changes:
@@ -491,6 +534,27 @@ def _decide_fields(
         if change.field in clashing and not decision.resolves:
             unresolved.append(change.field)
         value = decision.value if decision.resolves else change.value
+        if isinstance(decision, ClaimsDecision) and change.field not in clashing:
+            before = published.get(change.field, empty_value(change.field))
+            try:
+                decided = claim_decisions.decide(
+                    change.field, before, change.value, decision
+                )
+            except ValidationError as error:
+                errors.update(error.message_dict)
+                continue
+            claims[change.field] = claim_decisions.record(decided)
+            rejected = decided.value == before
+            if (decided.partly or rejected) and not change.reason:
+                # Claims rejected are explained to the author, as fields are.
+                errors[change.field] = REASON_NEEDED[Decision.REJECTED]
+                continue
+            if rejected:
+                change.decision = Decision.REJECTED
+                continue
+            value = decided.value
+            if decided.partly:
+                in_part.append(change.field)
         change.published_value = None if value == change.value else value
         accepted[change.field] = value
     if profile is None and accepted and "name" not in accepted:
@@ -500,7 +564,7 @@ def _decide_fields(
         raise ValidationError(errors)
     if unresolved:
         raise Conflict(unresolved)
-    return accepted
+    return _Decided(accepted, claims, tuple(in_part))
 
 
 def _field_reasons(changes: Sequence[ProposedChange]) -> str:
@@ -520,6 +584,7 @@ def _return_to_author(
     *,
     reviewer,
     note: str,
+    claims: dict[str, list[dict[str, Any]]] | None = None,
 ) -> None:
     """Nothing accepted and some fields sent back: the whole request goes
     back to its author, as `request_changes` sends it, its note the
@@ -530,6 +595,7 @@ def _return_to_author(
         status=next_state(change_request, "request_changes"),
         note="\n\n".join(filter(None, [note.strip(), _field_reasons(changes)])),
         kind=Kind.CHANGES_REQUESTED,
+        claims=claims,
     )
 
 
