@@ -12,10 +12,16 @@ admin's action and imports approve a request whole.
 
 An edited value to publish is held to `profiles.limits` beside its textarea
 (size, items, name length, footnote numbers), and no text may hold a control
-character."""
+character.
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+A section of claims (bullets, prose, leaders) whose diff has several claim
+changes also gets one control per change (`<field>-claim-<key>`: as the
+field, accept or reject), so the reviewer accepts some claims and rejects
+others; the field's decision is then a `ClaimsDecision` (accepted in part),
+and a reason is needed for the claims rejected."""
+
+import dataclasses
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
@@ -23,10 +29,12 @@ from django.core.exceptions import ValidationError
 from django.forms import BoundField
 
 from profiles import limits, queries
+from profiles.diff import ItemChange, RowChange
 from profiles.forms import bound_fields
 from profiles.models import ProposedChange, split_lines
 from profiles.serializers import FIELD_LABELS, LIST_FIELDS, TEXT_FIELDS
 from profiles.workflow import Conflict, FieldDecision
+from profiles.workflow.claim_decisions import ClaimsDecision
 from profiles.workflow.proposals import REASON_NEEDED
 
 ACCEPT, REJECT, SEND_BACK = "accept", "reject", "send_back"
@@ -39,6 +47,16 @@ REFUSALS = {
 UNDECIDED = "Accept, reject or send back this change."
 KEEP, PROPOSED, EDITED = "keep", "proposed", "edited"
 KEPT_REASON = "Kept the published value."
+#: A claim's control: as its field is decided, or its own decision.
+AS_FIELD = ""
+CLAIM_CHOICES = [(AS_FIELD, "As the field"), (ACCEPT, "Accept"), (REJECT, "Reject")]
+SENT_BACK_WHOLE = (
+    "A field sent back goes back whole: accept or reject it to decide its "
+    "claims one by one."
+)
+CLAIMS_REASON = "Say why you reject these claims."
+
+ClaimChange = ItemChange | RowChange
 
 #: Fields whose value a reviewer may edit by hand when resolving a conflict:
 #: a text, or a list written one item per line. Leaders and notes are rows.
@@ -132,9 +150,10 @@ class QueueFilterForm(forms.Form):
         }
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class FieldControls:
-    """The bound controls for one proposed field, for the template."""
+    """The bound controls for one proposed field, for the template; `claims`
+    maps the key of each claim change decided on its own to its control."""
 
     field: str
     label: str
@@ -142,6 +161,21 @@ class FieldControls:
     reason: BoundField
     resolution: BoundField | None = None
     edited: BoundField | None = None
+    claims: dict[str, BoundField] = dataclasses.field(default_factory=dict)
+
+
+def claim_label(name: str, change: ClaimChange) -> str:
+    """The name of one claim change's control: "Weapons: added claim 3",
+    "Key leaders: removed leader 2", "Size: moved claim from 1 to 3"."""
+    noun = "leader" if name == "leaders" else "claim"
+    i, j = change.old_index, change.new_index
+    where = {
+        "insert": f"added {noun} {(j or 0) + 1}",
+        "delete": f"removed {noun} {(i or 0) + 1}",
+        "change": f"changed {noun} {(j or 0) + 1}",
+        "move": f"moved {noun} from {(i or 0) + 1} to {(j or 0) + 1}",
+    }[change.op]
+    return f"{FIELD_LABELS[name]}: {where}"
 
 
 def undecided_message(labels: Sequence[str]) -> str:
@@ -158,8 +192,11 @@ class ReviewForm(forms.Form):
     (accept, reject or send back, nothing chosen at first) and
     `<field>-reason`; for each field in conflict also `<field>-resolution`
     (keep published, use proposed, or use an edited value) and, for text and
-    list fields, `<field>-edited`. For `action="approve"` every field must be
-    decided, and each one rejected or sent back needs its reason."""
+    list fields, `<field>-edited`; for each field in `claim_changes` (the
+    claim changes of its diff against the published value, for a section a
+    reviewer may decide claim by claim) `<field>-claim-<key>` per change.
+    For `action="approve"` every field must be decided, and each one
+    rejected, sent back or with claims rejected needs its reason."""
 
     comment = forms.CharField(
         label="Comment for the author",
@@ -176,10 +213,17 @@ class ReviewForm(forms.Form):
         unseen: Sequence[str] = (),
         send_back: bool = True,
         action: str = "",
+        claim_changes: Mapping[str, Sequence[ClaimChange]] | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.action = action
+        # A field in conflict is resolved whole, as before.
+        self.claim_changes = {
+            name: list(found)
+            for name, found in (claim_changes or {}).items()
+            if name not in conflicts
+        }
         # No "send back" when nobody could rework the fields (an import).
         self.send_back = send_back
         self.changes = list(changes)
@@ -215,6 +259,7 @@ class ReviewForm(forms.Form):
         data = super().clean()
         if self.action == "approve":
             self._check_every_field_decided(data)
+            self._check_claims(data)
         for change in self.changes:
             name = change.field
             if data.get(f"{name}-resolution") != EDITED:
@@ -235,8 +280,44 @@ class ReviewForm(forms.Form):
             choice, reason = data.get(f"{name}-decision"), f"{name}-reason"
             if not choice:
                 self.add_error(f"{name}-decision", UNDECIDED)
+            elif choice == REJECT and self._claim_choices(name, data):
+                continue  # its claims decide whether it needs a reason
             elif choice in REFUSALS and reason in data and not data[reason].strip():
                 self.add_error(reason, REASON_NEEDED[REFUSALS[choice]])
+
+    def _claim_choices(self, name: str, data: dict[str, Any]) -> dict[str, str]:
+        """The reviewer's own choice (accept or reject) on each claim change
+        of `name` given one."""
+        return {
+            change.key: choice
+            for change in self.claim_changes.get(name, ())
+            if (choice := data.get(f"{name}-claim-{change.key}"))
+        }
+
+    def _claim_verdicts(self, name: str, data: dict[str, Any]) -> dict[str, bool]:
+        """Each claim change of `name` accepted (True) or not: its own
+        choice, else the field's."""
+        accepted = data.get(f"{name}-decision") == ACCEPT
+        chosen = self._claim_choices(name, data)
+        return {
+            change.key: chosen.get(change.key, ACCEPT if accepted else REJECT) == ACCEPT
+            for change in self.claim_changes.get(name, ())
+        }
+
+    def _check_claims(self, data: dict[str, Any]) -> None:
+        """Approving: claims are decided within a field accepted or
+        rejected, and claims rejected need a reason."""
+        for name in self.claim_changes:
+            choice = data.get(f"{name}-decision")
+            if not self._claim_choices(name, data) or not choice:
+                continue
+            if choice == SEND_BACK:
+                self.add_error(f"{name}-decision", SENT_BACK_WHOLE)
+                continue
+            verdicts = self._claim_verdicts(name, data).values()
+            reason = f"{name}-reason"
+            if not all(verdicts) and not data.get(reason, "").strip():
+                self.add_error(reason, CLAIMS_REASON)
 
     def _add_controls(self, change: ProposedChange) -> None:
         name, label = change.field, FIELD_LABELS[change.field]
@@ -255,10 +336,23 @@ class ReviewForm(forms.Form):
         )
         self.fields[f"{name}-reason"] = forms.CharField(
             label=f"Reason for your decision on {label}",
-            help_text="Needed when you reject this field or send it back.",
+            help_text=(
+                "Needed when you reject this field, some of its claims, or "
+                "send it back."
+                if name in self.claim_changes
+                else "Needed when you reject this field or send it back."
+            ),
             required=False,
             widget=forms.TextInput(attrs={"dir": "auto"}),
         )
+        for claim_change in self.claim_changes.get(name, ()):
+            self.fields[f"{name}-claim-{claim_change.key}"] = forms.ChoiceField(
+                label=claim_label(name, claim_change),
+                label_suffix="",
+                choices=CLAIM_CHOICES,
+                required=False,
+                widget=forms.Select(attrs={"class": "claim-choice"}),
+            )
         if name not in self.conflicts:
             return
         choices = [
@@ -293,6 +387,10 @@ class ReviewForm(forms.Form):
             reason=bound("reason"),
             resolution=bound("resolution"),
             edited=bound("edited"),
+            claims={
+                change.key: self[f"{field}-claim-{change.key}"]
+                for change in self.claim_changes.get(field, ())
+            },
         )
 
     def decisions(self) -> dict[str, FieldDecision]:
@@ -305,6 +403,12 @@ class ReviewForm(forms.Form):
         for change in self.changes:
             name = change.field
             reason = data.get(f"{name}-reason", "")
+            if self._claim_choices(name, data) and data.get(f"{name}-decision") in (
+                ACCEPT,
+                REJECT,
+            ):
+                result[name] = self._claims_decision(name, data, reason)
+                continue
             if data.get(f"{name}-decision") == REJECT:
                 result[name] = FieldDecision(accept=False, reason=reason)
                 continue
@@ -322,6 +426,18 @@ class ReviewForm(forms.Form):
             else:
                 result[name] = FieldDecision(True, reason)
         return result
+
+    def _claims_decision(
+        self, name: str, data: dict[str, Any], reason: str
+    ) -> FieldDecision:
+        """A field whose claims the reviewer decided: accepted or rejected
+        whole when every claim goes one way, else accepted in part."""
+        verdicts = self._claim_verdicts(name, data)
+        if all(verdicts.values()):
+            return FieldDecision(accept=True, reason=reason)
+        if not any(verdicts.values()):
+            return FieldDecision(accept=False, reason=reason)
+        return ClaimsDecision(accept=True, reason=reason, items=verdicts)
 
     def add_workflow_error(self, error: ValidationError) -> None:
         """Puts the workflow's errors beside their controls: the request's
@@ -345,7 +461,7 @@ class ReviewForm(forms.Form):
         if f"{key}-decision" not in self.fields:
             return None
         data = self.cleaned_data
-        if data.get(f"{key}-decision") in REFUSALS:
+        if data.get(f"{key}-decision") in REFUSALS or self._claim_choices(key, data):
             return f"{key}-reason"
         if data.get(f"{key}-resolution") == EDITED:
             return f"{key}-edited"
@@ -368,4 +484,5 @@ class ReviewForm(forms.Form):
         return problems
 
     def _field_label(self, name: str) -> str:
-        return FIELD_LABELS[name.rsplit("-", 1)[0]]
+        # Control names start with their field's ("weapons-claim-o1n2x…").
+        return FIELD_LABELS[name.split("-", 1)[0]]

@@ -13,17 +13,27 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms import BoundField
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from profiles import queries, redaction, roles, workflow
-from profiles.diff import FieldDiff, diff_field, shared_deadline
+from profiles.diff import (
+    DECIDABLE_FIELDS,
+    OP_LABELS,
+    FieldDiff,
+    ItemChange,
+    RowChange,
+    diff_field,
+    shared_deadline,
+)
 from profiles.forms import CommentForm
 from profiles.models import ChangeRequest, Profile, ProposedChange, RequestEvent
 from profiles.redirects import back
 from profiles.review_forms import FieldControls, QueueFilterForm, ReviewForm
 from profiles.serializers import FIELD_LABELS, FIELDS, TEXT_FIELDS, profile_values
+from profiles.workflow.claim_decisions import ClaimsDecision
 
 PER_PAGE = 25
 Status = ChangeRequest.Status
@@ -163,21 +173,59 @@ class ShownValue:
     lines: tuple[str, ...] = ()
 
 
+def leader_line(leader: dict[str, Any]) -> str:
+    """A leader's row as one line: "Name (aka Alias): role"."""
+    aliases = leader.get("aliases") or []
+    return (
+        leader["name"]
+        + (f" (aka {', '.join(aliases)})" if aliases else "")
+        + (f": {leader['role']}" if leader.get("role") else "")
+    )
+
+
 def shown_value(field: str, value: Any) -> ShownValue:
     if field in TEXT_FIELDS:
         return ShownValue(is_list=False, text=value or "")
     if field == "leaders":
-        lines = [
-            leader["name"]
-            + (f" (aka {', '.join(leader['aliases'])})" if leader["aliases"] else "")
-            + (f": {leader['role']}" if leader["role"] else "")
-            for leader in value or []
-        ]
+        lines = [leader_line(leader) for leader in value or []]
     elif field == "citations":
         lines = [f"{row['number']}. {row['text']}" for row in value or []]
     else:
         lines = list(value or [])
     return ShownValue(is_list=True, lines=tuple(lines))
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    """One item of a claim section's diff (a bullet, a prose claim, a
+    leader), with its own decision control when the reviewer may decide it
+    on its own."""
+
+    change: ItemChange | RowChange
+    control: BoundField | None = None
+
+
+@dataclass(frozen=True)
+class ClaimOutcome:
+    """One claim change of a field decided claim by claim, as the decision's
+    event recorded it: what happened to it ("added", "removed", …), the claim
+    (its new line, or its old one when removed) and whether it was
+    accepted."""
+
+    op_label: str
+    text: str
+    accepted: bool
+
+
+def claim_outcomes(field: str, recorded: list[dict[str, Any]]) -> tuple:
+    """The `ClaimOutcome`s of a field from its event's record
+    (`workflow.claim_decisions.record`)."""
+    outcomes = []
+    for entry in recorded:
+        claim = entry["new"] if entry["new"] is not None else entry["old"]
+        text = leader_line(claim) if field == "leaders" else claim
+        outcomes.append(ClaimOutcome(OP_LABELS[entry["op"]], text, entry["accepted"]))
+    return tuple(outcomes)
 
 
 @dataclass(frozen=True)
@@ -192,6 +240,16 @@ class ChangeSection:
     #: what the reviewer published instead of the proposal, if anything
     published_instead: ShownValue | None = None
     controls: FieldControls | None = None
+    #: a section of claims: each item of its diff, with its control if any
+    claims: tuple[ClaimRow, ...] = ()
+    #: a section decided claim by claim: each claim change and its verdict
+    outcomes: tuple[ClaimOutcome, ...] = ()
+
+    @property
+    def accepted_in_part(self) -> bool:
+        return any(o.accepted for o in self.outcomes) and not all(
+            o.accepted for o in self.outcomes
+        )
 
 
 @dataclass(frozen=True)
@@ -206,13 +264,29 @@ class ConversationEntry:
     proposal: tuple[tuple[str, ShownValue], ...] = ()
     sent_back_to: int | None = None
     sent_back_from: int | None = None
+    #: a decision on claims: (field label, its `ClaimOutcome`s) per field
+    claims: tuple[tuple[str, tuple[ClaimOutcome, ...]], ...] = ()
+
+
+def _claims_shown(change_request: ChangeRequest, hidden: redaction.Hidden) -> set[str]:
+    """The fields whose claims may be shown beside their decision: those
+    whose proposed and published values `hidden` does not hide."""
+    published = change_request.published_version
+    return {
+        change.field
+        for change in change_request.changes.all()
+        if hidden.value(change.field, change.value, published) == change.value
+        and hidden.value(change.field, change.published, published) == change.published
+    }
 
 
 def conversation(
     change_request: ChangeRequest, hidden: redaction.Hidden = redaction.NOTHING
 ) -> list[ConversationEntry]:
-    """The request's events; values `hidden` hides shown as its notice."""
+    """The request's events; values `hidden` hides shown as its notice, and
+    the claims decided of a field it hides not shown."""
     entries = []
+    shown = _claims_shown(change_request, hidden)
     for event in queries.request_events(change_request):
         proposal = event.proposal or {}
         entries.append(
@@ -234,6 +308,11 @@ def conversation(
                 ),
                 sent_back_to=proposal.get("follow_up"),
                 sent_back_from=proposal.get("sent_back_from"),
+                claims=tuple(
+                    (FIELD_LABELS.get(name, name), claim_outcomes(name, recorded))
+                    for name, recorded in proposal.get("claims", {}).items()
+                    if name in shown
+                ),
             )
         )
     return entries
@@ -246,10 +325,89 @@ def _load(pk: int) -> ChangeRequest:
         raise Http404("No change request with this number.") from error
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """What a request's page compares its proposal with: the version and
+    its values (as `hidden` shows them), the values published now, each
+    proposed field's diff (in the request's order), and the claim changes a
+    reviewer may decide one by one, by field (`claim_changes`)."""
+
+    version: int
+    values: dict[str, Any]
+    current: dict[str, Any]
+    diffs: tuple[FieldDiff, ...]
+    claim_changes: dict[str, list[ItemChange | RowChange]]
+
+
+def claim_changes(
+    change: ProposedChange,
+    field_diff: FieldDiff,
+    *,
+    shown: bool,
+    conflicts: list[str],
+) -> list[ItemChange | RowChange] | None:
+    """The claim changes of a pending request's field that its reviewer
+    decides one by one, or None when the field is decided whole: a section
+    of claims with more than one claim changed (one is the field's own
+    decision), not in conflict (resolved whole, as before), compared in full
+    (a rough comparison may not find the same changes when approving) and
+    `shown` whole to the reviewer (nothing of it hidden)."""
+    found = field_diff.item_changes
+    decided_whole = (
+        change.field not in DECIDABLE_FIELDS
+        or change.field in conflicts
+        or field_diff.notice
+        or not shown
+        or len(found) < 2
+    )
+    return None if decided_whole else found
+
+
+def _comparison(
+    change_request: ChangeRequest,
+    profile: Profile | None,
+    conflicts: list[str],
+    hidden: redaction.Hidden,
+) -> Comparison:
+    published = change_request.published_version
+    real = profile_values(profile) if profile else {}
+    current = hidden.values(real)
+    compared_version = profile.version if profile else 0
+    # An approved request is shown against the version it replaced: compared
+    # with the current one, its own changes would read as unchanged.
+    if change_request.status == Status.APPROVED and change_request.published_version:
+        compared_version = change_request.published_version - 1
+        compared = hidden.values(workflow.version_values(profile, compared_version))
+    else:
+        compared = current
+    changes = list(change_request.changes.all())
+    deadline = shared_deadline()
+    diffs = queries.with_note_sources(
+        diff_field(
+            change.field,
+            compared.get(change.field),
+            hidden.value(change.field, change.value, published),
+            deadline=deadline,
+        )
+        for change in changes
+    )
+    decidable = {}
+    if change_request.status == Status.PENDING:
+        for change, field_diff in zip(changes, diffs, strict=True):
+            shown = compared.get(change.field) == real.get(change.field) and (
+                hidden.value(change.field, change.value, published) == change.value
+            )
+            found = claim_changes(change, field_diff, shown=shown, conflicts=conflicts)
+            if found is not None:
+                decidable[change.field] = found
+    return Comparison(compared_version, compared, current, tuple(diffs), decidable)
+
+
 def _review_form(
     change_request: ChangeRequest,
     conflicts,
     hidden: redaction.Hidden,
+    comparison: Comparison,
     data=None,
     *,
     action: str = "",
@@ -269,6 +427,7 @@ def _review_form(
         ],
         send_back=workflow.can_rework(change_request),
         action=action,
+        claim_changes=comparison.claim_changes,
     )
 
 
@@ -285,12 +444,27 @@ def _conflicts(change_request: ChangeRequest, profile: Profile | None) -> list[s
     return workflow.conflicts(change_request, profile)
 
 
+def _claim_rows(
+    field_diff: FieldDiff, controls: FieldControls | None
+) -> tuple[ClaimRow, ...]:
+    """A claim section's diff item by item, each change with its control."""
+    if field_diff.field not in DECIDABLE_FIELDS or field_diff.kind == "text":
+        return ()
+    chosen = controls.claims if controls else {}
+    items = field_diff.rows if field_diff.kind == "rows" else field_diff.items
+    return tuple(
+        ClaimRow(item, chosen.get(item.key) if item.op != "equal" else None)
+        for item in items
+    )
+
+
 def _render_detail(
     request,
     change_request: ChangeRequest,
     *,
     profile: Profile | None,
     conflicts: list[str],
+    comparison: Comparison,
     form: ReviewForm | None,
     hidden: redaction.Hidden,
     comment_form: CommentForm | None = None,
@@ -300,33 +474,20 @@ def _render_detail(
     after a refused comment. What a suppression hides is shown to staff
     only, as on every page."""
     published = change_request.published_version
-    current = hidden.values(profile_values(profile)) if profile else {}
-    compared_version = profile.version if profile else 0
-    # An approved request is shown against the version it replaced: compared
-    # with the current one, its own changes would read as unchanged.
-    if change_request.status == Status.APPROVED and change_request.published_version:
-        compared_version = change_request.published_version - 1
-        compared = hidden.values(workflow.version_values(profile, compared_version))
-    else:
-        compared = current
+    current, compared = comparison.current, comparison.values
     base = (
         hidden.values(workflow.version_values(profile, change_request.base_version))
         if conflicts
         else {}
     )
+    entries = conversation(change_request, hidden)
+    # The verdicts on claims, from the decision that recorded them.
+    decided_claims = {
+        label: outcomes for entry in entries for label, outcomes in entry.claims
+    }
     sections = []
     changes = list(change_request.changes.all())
-    deadline = shared_deadline()
-    diffs = queries.with_note_sources(
-        diff_field(
-            change.field,
-            compared.get(change.field),
-            hidden.value(change.field, change.value, published),
-            deadline=deadline,
-        )
-        for change in changes
-    )
-    for change, field_diff in zip(changes, diffs, strict=True):
+    for change, field_diff in zip(changes, comparison.diffs, strict=True):
         name = change.field
         conflict = ()
         if name in conflicts:
@@ -345,6 +506,7 @@ def _render_detail(
                     shown_value(name, hidden.value(name, change.value, published)),
                 ),
             )
+        controls = form.controls(name) if form else None
         sections.append(
             ChangeSection(
                 change=change,
@@ -358,7 +520,9 @@ def _render_detail(
                     if change.published_value is not None
                     else None
                 ),
-                controls=form.controls(name) if form else None,
+                controls=controls,
+                claims=_claim_rows(field_diff, controls),
+                outcomes=decided_claims.get(FIELD_LABELS[name], ()),
             )
         )
     # An import proposes a whole document: the sections it leaves as
@@ -373,7 +537,6 @@ def _render_detail(
             for name in FIELDS
             if name not in proposed
         ]
-    entries = conversation(change_request, hidden)
     return render(
         request,
         "review/detail.html",
@@ -381,7 +544,7 @@ def _render_detail(
             "change_request": change_request,
             "title": request_title(change_request),
             "profile": profile,
-            "compared_version": compared_version,
+            "compared_version": comparison.version,
             "sections": sections,
             "open_sections": [s for s in sections if all(s is not f for f in folded)],
             "folded_sections": folded,
@@ -398,6 +561,7 @@ def _render_detail(
             "claim": claim_state(request.user, change_request),
             "form": form,
             "can_decide": form is not None,
+            "decides_claims": bool(form and form.claim_changes),
             "can_change": roles.can_change_change_request(request.user, change_request),
             # A reviewer looking at their own pending request: say why there
             # is no decision form.
@@ -432,8 +596,9 @@ def detail(request, pk: int):
     profile = _profile_of(change_request)
     conflicts = _conflicts(change_request, profile)
     hidden = _hidden(request.user, change_request)
+    comparison = _comparison(change_request, profile, conflicts, hidden)
     form = (
-        _review_form(change_request, conflicts, hidden)
+        _review_form(change_request, conflicts, hidden, comparison)
         if _can_decide(request.user, change_request)
         else None
     )
@@ -442,6 +607,7 @@ def detail(request, pk: int):
         change_request,
         profile=profile,
         conflicts=conflicts,
+        comparison=comparison,
         form=form,
         hidden=hidden,
     )
@@ -461,7 +627,10 @@ def decide(request, pk: int):
     profile = _profile_of(change_request)
     conflicts = _conflicts(change_request, profile)
     hidden = _hidden(request.user, change_request)
-    form = _review_form(change_request, conflicts, hidden, request.POST, action=action)
+    comparison = _comparison(change_request, profile, conflicts, hidden)
+    form = _review_form(
+        change_request, conflicts, hidden, comparison, request.POST, action=action
+    )
     if form.is_valid():
         comment = form.cleaned_data["comment"]
         try:
@@ -483,6 +652,7 @@ def decide(request, pk: int):
         change_request,
         profile=profile,
         conflicts=conflicts,
+        comparison=comparison,
         form=form,
         hidden=hidden,
     )
@@ -508,6 +678,13 @@ def _approval_message(version, decisions: dict[str, workflow.FieldDecision]) -> 
     if version is None:
         return "Sent back to the author." if sent_back else "Rejected."
     message = f"Published as version {version.number}."
+    in_part = [
+        FIELD_LABELS[name]
+        for name, decision in decisions.items()
+        if isinstance(decision, ClaimsDecision)
+    ]
+    if in_part:
+        message += f" Accepted in part, claim by claim: {', '.join(in_part)}."
     if sent_back:
         fields = "field" if sent_back == 1 else "fields"
         message += f" {sent_back} {fields} sent back to the author in a new request."
@@ -573,13 +750,15 @@ def comment(request, pk: int):
     profile = _profile_of(change_request)
     conflicts = _conflicts(change_request, profile)
     hidden = _hidden(request.user, change_request)
+    comparison = _comparison(change_request, profile, conflicts, hidden)
     return _render_detail(
         request,
         change_request,
         profile=profile,
         conflicts=conflicts,
+        comparison=comparison,
         form=(
-            _review_form(change_request, conflicts, hidden)
+            _review_form(change_request, conflicts, hidden, comparison)
             if _can_decide(request.user, change_request)
             else None
         ),

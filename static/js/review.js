@@ -1,8 +1,11 @@
 /*
  * The review form, enhanced: the count of fields still undecided, above the
- * decision buttons, follows the reviewer's choices as they make them.
+ * decision buttons, follows the reviewer's choices as they make them; and in
+ * a section decided claim by claim, each claim's "As the field" choice says
+ * what the field's decision makes it (accept or reject).
  * Everything works without this file: the count is then the one the server
- * rendered, and approving with a field undecided is refused and says which.
+ * rendered, approving with a field undecided is refused and says which, and
+ * "As the field" follows whatever the field's decision is.
  */
 (function () {
   "use strict";
@@ -44,9 +47,31 @@
     count.appendChild(document.createTextNode(" " + labels.join(", ") + "."));
   }
 
+  // The words of the field's decision that its claims follow, or none.
+  var FOLLOWED = { accept: "Accept", reject: "Reject" };
+
+  function followField(section) {
+    var chosen = section.querySelector(
+      "fieldset[data-field-label] input[type=radio]:checked"
+    );
+    var words = chosen && FOLLOWED[chosen.value];
+    section.querySelectorAll("select.claim-choice").forEach(function (select) {
+      var option = select.querySelector("option[value='']");
+      if (option) {
+        option.textContent = words ? "As the field: " + words : "As the field";
+      }
+    });
+  }
+
+  form.querySelectorAll("section.proposed-change").forEach(followField);
+
   form.addEventListener("change", function (event) {
     if (event.target.matches("fieldset[data-field-label] input[type=radio]")) {
       render();
+      var section = event.target.closest("section.proposed-change");
+      if (section) {
+        followField(section);
+      }
     }
   });
 }());
