@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from profiles import diff, limits, page_claims, queries, redaction, roles
+from profiles.cite_version import cite_context
 from profiles.models import Citation, Leader, Profile, join_lines
 from profiles.presenting import profile_page_context
 from profiles.sections import FIELD_LABELS, FIELDS
@@ -64,6 +65,7 @@ def version_detail(request, slug: str, number: int):
     context.update(
         cited_by=page_claims.cited_by(context["sections"]),
         infobox=page_claims.infobox(context["sections"]),
+        cite=cite_context(request, profile),
         old_version=version.number != current.version,
         current_version=current.version,
         suppressed=[(FIELD_LABELS[field], at) for field, at in found.items()]

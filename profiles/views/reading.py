@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.views.generic import ListView
 
 from profiles import exporting, page_claims, queries, redaction, roles, search
+from profiles.cite_version import cite_context
 from profiles.models import Profile
 from profiles.network import neighbourhood, neighbourhood_svg
 from profiles.network import queries as network_queries
@@ -105,13 +106,16 @@ def profile_detail(request, slug: str, *, state: PageState | None):
     published state) with the reader's own tools laid out around it."""
     if state is None:
         raise Http404("No published profile with this address.")
-    article = cached_fragment(f"article:{slug}", state, lambda: _article(slug))
+    # "v2": the article holds its publication time now; an entry cached in
+    # the shape before is not read back.
+    article = cached_fragment(f"article-v2:{slug}", state, lambda: _article(slug))
     profile = Profile(
         pk=state.profile_pk,
         slug=slug,
         version=state.version,
         name=article["name"],
         english_name=article["english_name"],
+        published_at=article["published_at"],
     )
     context = {
         "profile": profile,
@@ -119,6 +123,7 @@ def profile_detail(request, slug: str, *, state: PageState | None):
             "top": mark_safe(article["top"]),
             "rest": mark_safe(article["rest"]),
         },
+        "cite": cite_context(request, profile),
         "pending_count": None,
     }
     if roles.can_review(request.user):
@@ -133,10 +138,11 @@ def profile_detail(request, slug: str, *, state: PageState | None):
     return render(request, "profiles/detail.html", context)
 
 
-def _article(slug: str) -> dict[str, str]:
+def _article(slug: str) -> dict:
     """The published profile's article as HTML, in two parts around the
-    reader's tools, with the name and English name the page's layout shows.
-    Raises Http404 when it is not published (any more)."""
+    reader's tools, with the name, English name and publication time the
+    page's layout shows. Raises Http404 when it is not published (any
+    more)."""
     try:
         profile, citations = queries.published_profile_page(slug)
     except Profile.DoesNotExist as error:
@@ -185,6 +191,7 @@ def _article(slug: str) -> dict[str, str]:
         "rest": rest,
         "name": profile.name,
         "english_name": profile.english_name,
+        "published_at": profile.published_at,
     }
 
 

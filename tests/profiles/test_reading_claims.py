@@ -1,8 +1,8 @@
 """Reading claims on the profile page (issue 12): each fact with its anchor,
 its status and as-of date in words, an "unsourced" mark where it cites no
-note; notes linking back to the claims citing them; the infobox; a quiet
-word under a stale section; right-to-left text isolated; and the same from
-a version's snapshot."""
+note; notes linking back to the claims citing them; the infobox; "Cite this
+version"; a quiet word under a stale section; right-to-left text isolated;
+and the same from a version's snapshot."""
 
 import re
 
@@ -308,6 +308,52 @@ def test_a_profile_with_nothing_to_sum_up_has_no_infobox(client):
     assert 'class="infobox"' not in html
 
 
+# Cite this version -------------------------------------------------------------
+
+
+def cite_box(html: str) -> str:
+    match = re.search(r'<aside class="cite-box" id="cite".*?</aside>', html, re.S)
+    assert match, "no citation box"
+    return match[0]
+
+
+def test_cite_this_version_gives_its_permanent_address_and_a_citation(client):
+    profile = claims_profile(english_name="The Claim Brigade")
+    published = profile.published_at
+
+    box = cite_box(html_of(client.get(profile.get_absolute_url())))
+
+    url = "http://testserver/profiles/claim-brigade/versions/1/"
+    assert f'<a class="cite-url" href="{url}">{url}</a>' in box
+    citation = re.search(r'<p class="cite-text" id="cite-text"[^>]*>(.*?)</p>', box)
+    assert text_of(citation[1]) == (
+        "Armed-group profiles. “Claim Brigade (The Claim Brigade).” Version 1, "
+        f"published {published.day} {published:%B %Y}. {url}."
+    )
+    assert (
+        '<button type="button" class="copy-button" data-copy="cite-text" hidden>'
+        "Copy citation</button>"
+    ) in box
+
+
+def test_a_version_page_cites_that_version_by_the_site_name_set(client, settings):
+    settings.SITE_NAME = "Example Wiki"
+    profile = claims_profile()
+    publish_change(profile, weapons=["Mortars"])
+
+    html = html_of(client.get(reverse("profiles:version", args=[profile.slug, 1])))
+
+    box = cite_box(html)
+    url = "http://testserver/profiles/claim-brigade/versions/1/"
+    assert f'href="{url}"' in box
+    assert (
+        text_of(box).count("Example Wiki. “Claim Brigade.” Version 1, published") == 1
+    )
+    current = cite_box(html_of(client.get(profile.get_absolute_url())))
+    assert "Version 2, published" in text_of(current)
+    assert "/profiles/claim-brigade/versions/2/" in current
+
+
 # Stale sections -----------------------------------------------------------------
 
 
@@ -394,6 +440,7 @@ def test_right_to_left_names_claims_and_notes_are_isolated(client):
         '<span dir="rtl" lang="fa">«عنصر جداشده پیشین حکومت»'
     )
     assert f'<a href="#{size}"><bdi>نحو ۳۰۰۰ مقاتل</bdi></a>' in html
+    assert "(<bdi>لواء الاختبار</bdi>)" in cite_box(html)
     # Every stretch of prose in its own direction.
     for claim in anchors(profile, "background"):
         assert f'<span class="claim" id="{claim}" dir="auto">' in html
@@ -439,6 +486,7 @@ def test_claims_notes_and_their_links_back_are_escaped(client):
     )
     assert f'<a href="#{size}"><bdi>About {escaped} fighters.</bdi></a>' in html
     assert f'<span class="leader-name" dir="auto">{escaped}</span>' in html
+    assert f"“<bdi>{escaped}</bdi>.”" in cite_box(html)
 
 
 # Queries ----------------------------------------------------------------------------
