@@ -502,8 +502,9 @@ def test_profile_page_escapes_markup_in_every_field(client):
 
     html = html_of(client.get(profile.get_absolute_url()))
 
-    # The page's own script only.
+    # The page's own scripts only.
     assert re.findall(r"<script[^>]*>", html) == [
+        '<script src="/static/js/notes.js" defer>',
         '<script src="/static/js/cite.js" defer>',
     ]
     assert "<a href='" not in html
