@@ -960,10 +960,38 @@ def _list_diff(field: str, old: Any, new: Any, budget: _Budget) -> FieldDiff:
     )
 
 
+_PARAGRAPH_BREAK_RE = re.compile(r"\n\s*\n")
+
+
+def prose_claims(text: str) -> list[claim_text.Claim]:
+    """A prose field's claims, read paragraph by paragraph
+    (`claims.parse_prose` of each): no claim crosses a paragraph break, and
+    reading one paragraph at a time keeps the work in proportion to the
+    text. Each paragraph's first claim leads with the break before it, so
+    `claims.render_prose` gives the (stripped) text back."""
+    text = text.strip()
+    claims: list[claim_text.Claim] = []
+    start = 0
+    gap_from = 0
+    for found in [*_PARAGRAPH_BREAK_RE.finditer(text), None]:
+        end = found.start() if found else len(text)
+        chunk = text[start:end]
+        body = chunk.strip()
+        if body:
+            at = start + len(chunk) - len(chunk.lstrip())
+            read = claim_text.parse_prose(body)
+            if claims and read:
+                read[0] = dataclasses.replace(read[0], lead=text[gap_from:at])
+            claims += read
+            gap_from = at + len(body)
+        start = found.end() if found else len(text)
+    return claims
+
+
 def prose_items(text: str) -> list[str]:
     """A prose field as the list its diff compares: each claim's line
     (`claims.render_bullet`: its words, marks and annotation), in order."""
-    return [claim_text.render_bullet(claim) for claim in claim_text.parse_prose(text)]
+    return [claim_text.render_bullet(claim) for claim in prose_claims(text)]
 
 
 def _prose_diff(field: str, old: Any, new: Any, budget: _Budget) -> FieldDiff:
@@ -1102,11 +1130,7 @@ def decide_items(
     whole = field_diff.rows if field_diff.kind == "rows" else field_diff.items
     placed = _placed(whole, accepted)
     if field in PROSE_FIELDS:
-        value = _prose_from(
-            placed,
-            claim_text.parse_prose(old or ""),
-            claim_text.parse_prose(new or ""),
-        )
+        value = _prose_from(placed, prose_claims(old or ""), prose_claims(new or ""))
     else:
         old_items, new_items = list(old or []), list(new or [])
         value = [

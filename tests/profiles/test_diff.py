@@ -8,8 +8,11 @@ import time
 
 import pytest
 from django.template.loader import render_to_string
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from profiles import diff
+from profiles.claims import parse_prose, render_prose
 from profiles.diff import (
     FieldDiff,
     ItemChange,
@@ -840,3 +843,56 @@ def test_item_keys_name_the_change_and_its_places():
     assert first[1].key != other[1].key
     assert diff_items(["a", "b"], ["b"])[0].key.startswith("o1x")
     assert diff_items(["a"], ["b"])[0].key.startswith("o1n1x")
+
+
+prose_text = st.lists(
+    st.sampled_from(
+        [
+            "Fact",
+            " ",
+            "  ",
+            ".",
+            "¹",
+            "²³",
+            " ¹",
+            "\n",
+            "\n\n",
+            "\n \n",
+            "[reported]",
+            " [as of 2017; note 1, p. 2]",
+            "[sic]",
+            "x",
+            "ب",
+            "\t",
+        ]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(deadline=None, max_examples=300, derandomize=True)
+@given(text=prose_text)
+def test_prose_read_paragraph_by_paragraph_renders_back(text):
+    claims = diff.prose_claims(text)
+
+    assert render_prose(claims) == text.strip()
+
+
+def test_prose_read_paragraph_by_paragraph_is_read_as_a_whole_is():
+    text = (
+        "The group formed in 2013.¹ ² It fought in Aleppo.³ [reported]\n\n"
+        "  It grew [sic] in 2015.⁴ [as of 2015; note 4, p. 2]\n \nNo mark here."
+    )
+    assert [(c.text, c.citations, c.status) for c in diff.prose_claims(text)] == [
+        (c.text, c.citations, c.status) for c in parse_prose(text)
+    ]
+
+
+def test_prose_is_read_in_time_proportional_to_its_length():
+    # Paragraphs without marks: each one read once, not the rest of the
+    # text once per paragraph.
+    text = "\n\n".join("Words without any mark at all " * 10 for _ in range(3000))
+    start = time.perf_counter()
+    items = diff.prose_items(text)
+    assert len(items) == 3000
+    assert time.perf_counter() - start < 1.0
