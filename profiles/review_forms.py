@@ -55,6 +55,10 @@ SENT_BACK_WHOLE = (
     "claims one by one."
 )
 CLAIMS_REASON = "Say why you reject these claims."
+CLAIMS_CHANGED = (
+    "The claims you decided are not the changes found now: look at them "
+    "again and decide each claim."
+)
 
 ClaimChange = ItemChange | RowChange
 
@@ -306,7 +310,15 @@ class ReviewForm(forms.Form):
 
     def _check_claims(self, data: dict[str, Any]) -> None:
         """Approving: claims are decided within a field accepted or
-        rejected, and claims rejected need a reason."""
+        rejected, claims rejected need a reason, and a claim decided must be
+        one of the changes found now (the page's comparison may have found
+        others, when the time allowed for it ran out), never dropped
+        silently."""
+        for change in self.changes:
+            prefix = f"{change.field}-claim-"
+            posted = [k for k in self.data if k.startswith(prefix) and self.data[k]]
+            if any(key not in self.fields for key in posted):
+                self.add_error(f"{change.field}-decision", CLAIMS_CHANGED)
         for name in self.claim_changes:
             choice = data.get(f"{name}-decision")
             if not self._claim_choices(name, data) or not choice:
@@ -461,7 +473,7 @@ class ReviewForm(forms.Form):
         if f"{key}-decision" not in self.fields:
             return None
         data = self.cleaned_data
-        if data.get(f"{key}-decision") in REFUSALS or self._claim_choices(key, data):
+        if data.get(f"{key}-decision") in REFUSALS:
             return f"{key}-reason"
         if data.get(f"{key}-resolution") == EDITED:
             return f"{key}-edited"

@@ -723,6 +723,30 @@ def test_one_claim_changed_is_decided_with_its_field(client, db):
 
 
 @pytest.mark.django_db
+def test_a_claim_decided_that_is_not_found_now_is_not_dropped(client, weapons_request):
+    # The page compared the values in the time allowed; comparing them again
+    # found other changes (here: a change the request never made).
+    client.force_login(reviewer_user())
+    other = keys("weapons", WEAPONS, [*WEAPONS, "Knives.¹"])
+
+    response = post(
+        client,
+        weapons_request,
+        **{
+            "weapons-decision": "accept",
+            "weapons-reason": "No knives.",
+            f"weapons-claim-{other['insert Knives.¹']}": "reject",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Weapons: The claims you decided are not the changes found now" in (
+        html_of(response)
+    )
+    assert weapons_request.profile.version == 1
+
+
+@pytest.mark.django_db
 def test_a_field_in_conflict_has_no_claim_controls(client, weapons_request):
     publish_change(weapons_request.profile, weapons=["Rifles.¹", "Knives.¹"])
     client.force_login(reviewer_user())
@@ -761,3 +785,38 @@ def test_every_combination_of_three_changes_keeps_the_shared_claims():
             "weapons", OLD, new, dict(zip(every, combination, strict=True))
         )
         assert {"Rifles.¹", "Rockets.²", "Mortars.¹"} <= set(value)
+
+
+@pytest.mark.django_db
+def test_prose_and_leaders_get_a_control_per_claim(client):
+    profile = publish_profile(background="It formed in 2013.¹ It fought.¹")
+    change_request = workflow.submit_change_request(
+        profile=profile,
+        author=editor_user(),
+        summary="Prose and leaders",
+        proposals={
+            "background": workflow.Proposal(
+                "It formed in 2012.¹ [disputed] It fought.¹ It split.¹",
+                [SourceFactory()],
+            ),
+            "leaders": workflow.Proposal(
+                [
+                    {"name": "Leader 1", "aliases": [], "role": "head.¹"},
+                    {"name": "Leader 2", "aliases": [], "role": "deputy.¹"},
+                ],
+                [SourceFactory()],
+            ),
+        },
+    )
+    client.force_login(reviewer_user())
+
+    html = html_of(client.get(reverse("review:detail", args=[change_request.pk])))
+
+    assert sorted(claim_controls(html).values()) == [
+        "Background and analysis: added claim 3",
+        "Background and analysis: changed claim 1",
+        "Key leaders: added leader 2",
+        "Key leaders: changed leader 1",
+    ]
+    # What changed besides the words, said in words.
+    assert 'Status: <span dir="auto">confirmed</span> → ' in html
