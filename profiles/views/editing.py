@@ -1,10 +1,11 @@
-"""Proposing changes: the edit form for a new or a published profile, the
-author's own pending request (edit, withdraw) and reverts to an earlier
-version. Each view loads, checks, calls `profiles.workflow`, says what
-happened and redirects; the forms only clean and validate."""
+"""Proposing changes: the edit form for a new or a published profile (with
+its preview and its editor's draft), the author's own pending request (edit,
+withdraw) and reverts to an earlier version. Each view loads, checks, calls
+`profiles.workflow` (or `profiles.drafts`), says what happened and
+redirects; the forms only clean and validate."""
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib import messages
@@ -13,11 +14,13 @@ from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_POST
 
+from profiles import drafts as drafts_store
 from profiles import queries, redaction, roles, workflow
-from profiles.forms import ProfileEdit, RevertForm, blank_values
-from profiles.models import ChangeRequest, Profile, Version
+from profiles.forms import ProfileEdit, RevertForm, blank_values, draft_data
+from profiles.models import ChangeRequest, EditDraft, Profile, Version
 from profiles.serializers import profile_values
 
 SUBMITTED = "Your change is waiting for review."
@@ -35,6 +38,24 @@ def _published_profile(slug: str) -> Profile:
         raise Http404("No published profile with this address.") from error
 
 
+#: The buttons of the edit form, by the `action` they send.
+SUBMIT, PREVIEW, SAVE_DRAFT, DISCARD_DRAFT = (
+    "submit",
+    "preview",
+    "save_draft",
+    "discard_draft",
+)
+
+
+@dataclass(frozen=True)
+class DraftScope:
+    """Whose draft of which form the page keeps: `profile` None for a new
+    profile's form."""
+
+    user: Any
+    profile: Profile | None
+
+
 def _edit_page(
     request,
     edit: ProfileEdit,
@@ -42,10 +63,48 @@ def _edit_page(
     title: str,
     cancel_url: str,
     propose: Callable[[ProfileEdit], ChangeRequest],
+    drafts: DraftScope | None = None,
+    draft: EditDraft | None = None,
+    version: int = 0,
 ) -> HttpResponse:
-    """Shows the edit form; a valid POST goes to `propose`, and whatever the
-    workflow refuses comes back beside the fields, with everything typed kept."""
-    if request.method == "POST" and edit.is_valid():
+    """Shows the edit form. A POST is one of its buttons: submit (a valid
+    form goes to `propose`; whatever the workflow refuses comes back beside
+    the fields, everything typed kept; the editor's draft, if any, is
+    deleted), preview (the changed sections as readers will see them,
+    nothing written; with `fragment`, the previews alone, for the page's
+    script), or, where `drafts` says whose, save or discard the draft. A
+    GET writes nothing; it shows `draft`, restored, when there is one, and
+    says so when it was begun on a version before `version`."""
+    action = request.POST.get("action", SUBMIT) if request.method == "POST" else ""
+    previews = None
+    if drafts is not None and action == DISCARD_DRAFT:
+        if drafts_store.discard_draft(user=drafts.user, profile=drafts.profile):
+            messages.success(request, "Your draft is discarded.")
+        return redirect(request.path)
+    if drafts is not None and action == SAVE_DRAFT:
+        try:
+            data = draft_data(request.POST)
+        except ValidationError as error:
+            edit.hide_errors()  # only why the draft is refused
+            for message in error.messages:
+                edit.form.add_error(None, f"Your draft is not saved: {message}")
+        else:
+            drafts_store.save_draft(user=drafts.user, profile=drafts.profile, data=data)
+            messages.success(
+                request,
+                "Your draft is saved. Only you can see it; it is restored when "
+                "you open this form again.",
+            )
+            return redirect(request.path)
+    elif action == PREVIEW:
+        previews = edit.previews()
+        if request.POST.get("fragment"):
+            return render(
+                request,
+                "profiles/includes/edit_previews.html",
+                {"edit": edit, "previews": previews},
+            )
+    elif request.method == "POST" and edit.is_valid():
         try:
             change_request = propose(edit)
         except workflow.InvalidTransition as error:
@@ -55,25 +114,50 @@ def _edit_page(
         except (ValidationError, workflow.WorkflowError) as error:
             edit.add_error(error)
         else:
+            if drafts is not None:
+                drafts_store.discard_draft(user=drafts.user, profile=drafts.profile)
             messages.success(request, SUBMITTED)
             return redirect("review:detail", change_request.pk)
     return render(
         request,
         "profiles/edit.html",
-        {"edit": edit, "title": title, "cancel_url": cancel_url},
+        {
+            "edit": edit,
+            "title": title,
+            "cancel_url": cancel_url,
+            "previews": previews,
+            "drafts": drafts is not None,
+            "draft": draft,
+            "draft_outdated": version
+            if draft is not None and draft.data.get("base_version") != [str(version)]
+            else None,
+        },
     )
+
+
+def _bound_data(request, draft: EditDraft | None):
+    """What the form is bound to: the POST, a restored draft, or nothing."""
+    if request.method == "POST":
+        return request.POST
+    return MultiValueDict(draft.data) if draft is not None else None
 
 
 @login_required
 def new_profile(request):
     _check_can_propose(request.user)
+    drafts = DraftScope(request.user, None)
+    draft = (
+        drafts_store.draft_for(request.user, None) if request.method == "GET" else None
+    )
     edit = ProfileEdit(
-        request.POST if request.method == "POST" else None,
+        _bound_data(request, draft),
         profile=None,
         values=blank_values(),
         base_version=0,
         bibliography=queries.sources_for_editor(request.user),
     )
+    if draft is not None:
+        edit.hide_errors()
     return _edit_page(
         request,
         edit,
@@ -85,6 +169,8 @@ def new_profile(request):
             summary=edit.summary,
             proposals=edit.proposals(),
         ),
+        drafts=drafts,
+        draft=draft,
     )
 
 
@@ -108,13 +194,21 @@ def edit_profile(request, slug: str):
     _check_can_propose(request.user)
     profile = _published_profile(slug)
     hidden, real = redaction.hidden_for(request.user, profile), profile_values(profile)
+    drafts = DraftScope(request.user, profile)
+    draft = (
+        drafts_store.draft_for(request.user, profile)
+        if request.method == "GET"
+        else None
+    )
     edit = ProfileEdit(
-        request.POST if request.method == "POST" else None,
+        _bound_data(request, draft),
         profile=profile,
         values=hidden.values(real),
         base_version=profile.version,
         bibliography=queries.sources_for_editor(request.user),
     )
+    if draft is not None:
+        edit.hide_errors()
     return _edit_page(
         request,
         edit,
@@ -127,6 +221,9 @@ def edit_profile(request, slug: str):
             proposals=_restored(edit.proposals(), hidden, real),
             base_version=edit.base_version,
         ),
+        drafts=drafts,
+        draft=draft,
+        version=profile.version,
     )
 
 

@@ -1,9 +1,18 @@
 /*
- * The edit form, enhanced. Everything works without this file: the formsets
- * come with blank rows and every citation block can be opened by hand.
+ * The edit form, enhanced. Everything works without this file: each
+ * section comes with a blank claim row, Position numbers reorder rows,
+ * "Preview" shows the changed sections, and every citation block can be
+ * opened by hand.
  *
- * - "Add another leader/note" buttons clone the formset's empty form (kept in
- *   a <template>) and count it in the management form's TOTAL_FORMS.
+ * - "Add a claim/leader/note" buttons clone the formset's empty form (kept
+ *   in a <template>) and count it in the management form's TOTAL_FORMS.
+ * - "Move up" and "Move down" buttons reorder a section's rows and write
+ *   the Position numbers the server orders them by.
+ * - A note typed into the notes' rows is offered at once in every claim's
+ *   list of citations.
+ * - The preview of each changed section updates as the editor types: the
+ *   form is posted with action=preview&fragment=1, which writes nothing
+ *   and answers the previews alone.
  * - A citation block (<details data-for="…">) opens when the value of the
  *   field it belongs to changes, so the editor sees that a source is needed.
  * - After a refused submit, focus goes to the summary of problems.
@@ -13,16 +22,78 @@
 
   var PREFIX = /__prefix__/g;
   var ATTRIBUTES = ["id", "name", "for", "aria-describedby", "aria-labelledby"];
+  var PREVIEW_DELAY = 700;
+
+  function each(list, callback) {
+    Array.prototype.forEach.call(list, callback);
+  }
 
   function renumber(root, index) {
-    var elements = root.querySelectorAll("*");
-    Array.prototype.forEach.call(elements, function (element) {
+    each(root.querySelectorAll("*"), function (element) {
       ATTRIBUTES.forEach(function (attribute) {
         var value = element.getAttribute(attribute);
         if (value && value.indexOf("__prefix__") !== -1) {
           element.setAttribute(attribute, value.replace(PREFIX, String(index)));
         }
       });
+    });
+  }
+
+  function rowsOf(container) {
+    return Array.prototype.filter.call(
+      container.querySelector("[data-formset-rows]").children,
+      function (child) {
+        return child.tagName === "FIELDSET";
+      }
+    );
+  }
+
+  /* Positions follow the rows' order on the page. */
+  function writePositions(container) {
+    rowsOf(container).forEach(function (row, index) {
+      var position = row.querySelector("input.row-position");
+      if (position) {
+        position.value = String(index + 1);
+      }
+    });
+  }
+
+  function legendOf(row) {
+    var legend = row.querySelector("legend");
+    return legend ? legend.textContent : "this row";
+  }
+
+  function addMoveButtons(container, row) {
+    var controls = row.querySelector(".row-controls");
+    if (!controls || !row.querySelector("input.row-position")) {
+      return;
+    }
+    [
+      ["up", "Move up", -1],
+      ["down", "Move down", 1],
+    ].forEach(function (move) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "move-row";
+      button.textContent = move[1];
+      button.setAttribute("aria-label", move[1] + ": " + legendOf(row));
+      button.addEventListener("click", function () {
+        var rows = rowsOf(container);
+        var index = rows.indexOf(row);
+        var other = rows[index + move[2]];
+        if (!other) {
+          return;
+        }
+        if (move[2] < 0) {
+          other.parentNode.insertBefore(row, other);
+        } else {
+          other.parentNode.insertBefore(other, row);
+        }
+        writePositions(container);
+        button.focus();
+        schedulePreview();
+      });
+      controls.appendChild(button);
     });
   }
 
@@ -34,6 +105,9 @@
     if (!template || !rows || !total) {
       return;
     }
+    rowsOf(container).forEach(function (row) {
+      addMoveButtons(container, row);
+    });
     var button = document.createElement("button");
     button.type = "button";
     button.className = "add-row";
@@ -43,17 +117,148 @@
       if (maximum && index >= parseInt(maximum.value, 10)) {
         return;
       }
-      var row = template.content.cloneNode(true);
-      renumber(row, index);
-      var first = row.querySelector("input:not([type=hidden]), textarea");
-      rows.appendChild(row);
+      var fragment = template.content.cloneNode(true);
+      renumber(fragment, index);
+      var row = fragment.querySelector("fieldset");
+      var first = fragment.querySelector(
+        "input:not([type=hidden]), textarea, select"
+      );
+      if (container.hasAttribute("data-notes")) {
+        var number = fragment.querySelector("input.note-number");
+        if (number) {
+          number.value = String(nextNoteNumber());
+        }
+      }
+      rows.appendChild(fragment);
       total.value = String(index + 1);
+      if (row) {
+        addMoveButtons(container, row);
+        writePositions(container);
+      }
       if (first) {
         first.focus();
       }
     });
     rows.insertAdjacentElement("afterend", button);
   }
+
+  /* Notes ------------------------------------------------------------- */
+
+  function typedNotes() {
+    var notes = {};
+    var container = document.querySelector("[data-notes]");
+    if (!container) {
+      return notes;
+    }
+    rowsOf(container).forEach(function (row) {
+      var number = row.querySelector("input.note-number");
+      var text = row.querySelector("textarea");
+      var work = row.querySelector('input[name$="-work"]');
+      var removed = row.querySelector('input[name$="-DELETE"]');
+      var value = number ? parseInt(number.value, 10) : NaN;
+      if (isNaN(value) || value < 1 || (removed && removed.checked)) {
+        return;
+      }
+      var words = (text && text.value.trim()) || (work && work.value.trim());
+      notes[value] = words || "New note";
+    });
+    return notes;
+  }
+
+  function nextNoteNumber() {
+    var highest = 0;
+    Object.keys(typedNotes()).forEach(function (number) {
+      highest = Math.max(highest, parseInt(number, 10));
+    });
+    return highest + 1;
+  }
+
+  function shorten(text) {
+    var words = text.replace(/\s+/g, " ");
+    return words.length > 60 ? words.slice(0, 59) + "…" : words;
+  }
+
+  function offerNotes(select, notes) {
+    var present = {};
+    each(select.options, function (option) {
+      present[option.value] = option;
+    });
+    Object.keys(notes).forEach(function (key) {
+      if (present[key]) {
+        return;
+      }
+      var option = document.createElement("option");
+      option.value = key;
+      option.textContent = key + " · " + shorten(notes[key]);
+      var number = parseInt(key, 10);
+      var before = Array.prototype.find.call(select.options, function (other) {
+        return parseInt(other.value, 10) > number;
+      });
+      select.insertBefore(option, before || null);
+    });
+  }
+
+  function offerTypedNotes() {
+    var notes = typedNotes();
+    each(document.querySelectorAll('select[name$="-citations"]'), function (select) {
+      offerNotes(select, notes);
+    });
+    each(document.querySelectorAll("template[data-formset-empty]"), function (template) {
+      each(template.content.querySelectorAll('select[name$="-citations"]'), function (select) {
+        offerNotes(select, notes);
+      });
+    });
+  }
+
+  /* Preview ----------------------------------------------------------- */
+
+  var form = null;
+  var timer = null;
+  var asked = 0;
+
+  function schedulePreview() {
+    if (!form || !window.fetch || !window.FormData) {
+      return;
+    }
+    window.clearTimeout(timer);
+    timer = window.setTimeout(preview, PREVIEW_DELAY);
+  }
+
+  function preview() {
+    var data = new FormData(form);
+    data.set("action", "preview");
+    data.set("fragment", "1");
+    asked += 1;
+    var mine = asked;
+    window
+      .fetch(form.getAttribute("action") || window.location.href, {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+        headers: { "X-Requested-With": "fetch" },
+      })
+      .then(function (response) {
+        return response.ok ? response.text() : null;
+      })
+      .then(function (html) {
+        if (html === null || mine !== asked) {
+          return;
+        }
+        var answer = document.createElement("template");
+        answer.innerHTML = html;
+        each(answer.content.querySelectorAll("[data-preview-for]"), function (fresh) {
+          var place = document.getElementById(fresh.id);
+          if (place) {
+            place.innerHTML = fresh.innerHTML;
+          }
+        });
+      })
+      .catch(function () {
+        /* The "Preview" button still works. */
+      });
+  }
+
+  /* Citation blocks ------------------------------------------------------ */
 
   function openOnChange(details) {
     var field = document.getElementById(details.getAttribute("data-for"));
@@ -68,10 +273,22 @@
   }
 
   function start() {
-    var containers = document.querySelectorAll("[data-formset]");
-    Array.prototype.forEach.call(containers, enhanceFormset);
-    var blocks = document.querySelectorAll("details[data-for]");
-    Array.prototype.forEach.call(blocks, openOnChange);
+    each(document.querySelectorAll("[data-formset]"), enhanceFormset);
+    each(document.querySelectorAll("details[data-for]"), openOnChange);
+    form = document.querySelector("form[data-preview]");
+    if (form) {
+      var watch = function (event) {
+        var target = event.target;
+        if (target.closest("[data-notes]")) {
+          offerTypedNotes();
+        }
+        if (target.closest("[data-claims]") || target.closest("[data-notes]")) {
+          schedulePreview();
+        }
+      };
+      form.addEventListener("input", watch);
+      form.addEventListener("change", watch);
+    }
     var summary = document.querySelector(".error-summary");
     if (summary) {
       summary.focus();
