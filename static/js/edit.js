@@ -97,6 +97,29 @@
     });
   }
 
+  /* A new note gets the number after the highest one on the page. */
+  function numberNote(root) {
+    var number = root.querySelector("input.note-number");
+    if (number && !number.value) {
+      number.value = String(nextNoteNumber());
+    }
+  }
+
+  function firstInput(root) {
+    return root.querySelector("input:not([type=hidden]), textarea, select");
+  }
+
+  /* A row nothing is typed or picked in (its position aside). */
+  function isBlank(row) {
+    var typed = row.querySelectorAll(
+      "textarea, input[type=text], input[type=date], input[type=url], input.note-number"
+    );
+    var empty = Array.prototype.every.call(typed, function (input) {
+      return !input.value.trim();
+    });
+    return empty && !row.querySelector("select[multiple] option:checked");
+  }
+
   function enhanceFormset(container) {
     var template = container.querySelector("template[data-formset-empty]");
     var rows = container.querySelector("[data-formset-rows]");
@@ -113,6 +136,14 @@
     button.className = "add-row";
     button.textContent = container.getAttribute("data-add-label");
     button.addEventListener("click", function () {
+      var rowsNow = rowsOf(container);
+      var last = rowsNow[rowsNow.length - 1];
+      if (last && isBlank(last)) {
+        /* The page's blank row comes first: no second blank row. */
+        numberNote(last);
+        firstInput(last).focus();
+        return;
+      }
       var index = parseInt(total.value, 10);
       if (maximum && index >= parseInt(maximum.value, 10)) {
         return;
@@ -120,15 +151,8 @@
       var fragment = template.content.cloneNode(true);
       renumber(fragment, index);
       var row = fragment.querySelector("fieldset");
-      var first = fragment.querySelector(
-        "input:not([type=hidden]), textarea, select"
-      );
-      if (container.hasAttribute("data-notes")) {
-        var number = fragment.querySelector("input.note-number");
-        if (number) {
-          number.value = String(nextNoteNumber());
-        }
-      }
+      var first = firstInput(fragment);
+      numberNote(fragment);
       rows.appendChild(fragment);
       total.value = String(index + 1);
       if (row) {

@@ -34,8 +34,9 @@ def test_editor_proposes_reviewer_approves_reader_sees_it(live_server, page):
 
     sign_in(page, live_server, "ed")
     page.goto(f"{live_server.url}/profiles/{profile.slug}/edit/")
-    page.locator("#id_size").fill("About 4,000 fighters in 2024")
-    page.locator("#id_size").press("Tab")  # the script opens the sources block
+    page.locator("#size-set summary").click()  # the section's claims unfold
+    page.locator("#id_size-0-text").fill("About 4,000 fighters in 2024")
+    page.locator("#id_size-0-text").press("Tab")  # the script opens the sources
     sources = page.locator("#cite-size")
     if sources.get_attribute("open") is None:
         sources.locator("summary").click()
