@@ -512,11 +512,15 @@ def parse_prose(text: str) -> list[Claim]:
     text = text.strip()
     start = position = 0
     lead = ""
+    # Each search is kept until the scan passes it: searching again at every
+    # paragraph would read the rest of the text once per paragraph.
     paragraph = _PARAGRAPH_BREAK_RE.search(text)
+    end_match = _PROSE_END_RE.search(text)
     while True:
         if paragraph and paragraph.start() < position:
             paragraph = _PARAGRAPH_BREAK_RE.search(text, position)
-        end_match = _PROSE_END_RE.search(text, position)
+        if end_match and end_match.start() < position:
+            end_match = _PROSE_END_RE.search(text, position)
         if paragraph and (end_match is None or paragraph.start() < end_match.start()):
             body = text[start : paragraph.start()].rstrip()
             if body:
