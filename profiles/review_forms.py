@@ -33,8 +33,7 @@ from profiles.diff import ItemChange, RowChange
 from profiles.forms import bound_fields
 from profiles.models import ProposedChange, split_lines
 from profiles.serializers import FIELD_LABELS, LIST_FIELDS, TEXT_FIELDS
-from profiles.workflow import Conflict, FieldDecision
-from profiles.workflow.claim_decisions import ClaimsDecision
+from profiles.workflow import ClaimsDecision, Conflict, FieldDecision
 from profiles.workflow.proposals import REASON_NEEDED
 
 ACCEPT, REJECT, SEND_BACK = "accept", "reject", "send_back"

@@ -33,7 +33,7 @@ from profiles.models import ChangeRequest, Profile, ProposedChange, RequestEvent
 from profiles.redirects import back
 from profiles.review_forms import FieldControls, QueueFilterForm, ReviewForm
 from profiles.serializers import FIELD_LABELS, FIELDS, TEXT_FIELDS, profile_values
-from profiles.workflow.claim_decisions import ClaimsDecision
+from profiles.workflow import ClaimsDecision
 
 PER_PAGE = 25
 Status = ChangeRequest.Status

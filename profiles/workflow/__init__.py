@@ -6,6 +6,7 @@ or the published record. One module per concern:
 - `permissions`: who may take which action (nobody decides their own request);
 - `transitions`: the verbs below, each atomic, locked, guarded and logged;
 - `proposals`: checking and recording what a request proposes;
+- `claim_decisions`: a section decided claim by claim (accepted in part);
 - `publishing`: accepted values -> the live record, versions, derived data;
 - `bulk`: an import's new profile recorded and published in one step, in
   a handful of inserts;
@@ -21,6 +22,7 @@ Callers use the names re-exported here: `workflow.submit_change_request(...)`.
 """
 
 from profiles.workflow.bulk import import_new_profile
+from profiles.workflow.claim_decisions import ClaimsDecision
 from profiles.workflow.freshness import propose_still_true
 from profiles.workflow.notifications import send_watch_digests, unwatch, watch
 from profiles.workflow.permissions import can_rework, system_user
@@ -62,6 +64,7 @@ revise = revise_change_request
 
 __all__ = [
     "TRANSITIONS",
+    "ClaimsDecision",
     "Conflict",
     "FieldDecision",
     "InvalidTransition",
