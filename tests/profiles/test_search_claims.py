@@ -64,6 +64,10 @@ def test_a_word_of_a_claim_links_to_the_claim_with_its_status(client):
     assert "claim-status" not in first
     assert f'href="{url}#claim-{disputed.key}">Size</a>' in second
     assert '<span class="claim-status">(disputed)</span>' in second
+    # Each link leads to its claim on the profile page.
+    profile_page = client.get(url).content.decode()
+    assert f'id="claim-{confirmed.key}"' in profile_page
+    assert f'id="claim-{disputed.key}"' in profile_page
 
 
 def test_a_mention_is_the_claim_not_its_whole_section(client):
