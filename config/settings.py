@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "simple_history",
     "taggit",
+    # The tasks' database backend (TASKS below) and its `db_worker` command.
+    "django_tasks_db",
     "sources",
     "profiles",
     "axes",
@@ -115,6 +117,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Local memory by default (one process); redis://host:6379/0 shares it between
 # workers and machines.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
+# Background work (`check_links --enqueue`) waits in the database until
+# `manage.py db_worker` runs it: no broker on one machine.
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}

@@ -23,6 +23,10 @@ def _empty_cache():
 def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Tasks run where they are enqueued, inside the test's transaction.
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
+    }
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {
