@@ -1,13 +1,28 @@
 """The bibliography: one `Source` per cited work, shared by all the profiles
-that cite it."""
+that cite it, with what the link checker last found at its URL and the
+archive copies (`SourceArchive`) kept of it."""
 
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from sources import linkcheck
 from sources.citations import SourceEntry, format_source
 from sources.dates import iso_partial_date
 from sources.weblinks import normalise_url
+
+#: What `manage.py check_links` records on a source. Observations of the web,
+#: not the bibliographic record: kept out of the history (a nightly check
+#: would otherwise add a history row per source per night) and written by
+#: `Source.record_link_check` alone.
+LINK_CHECK_FIELDS = (
+    "link_checked_at",
+    "link_status",
+    "link_final_url",
+    "link_dead",
+    "link_error",
+    "link_failures",
+)
 
 
 class SourceQuerySet(models.QuerySet):
@@ -21,6 +36,16 @@ class SourceQuerySet(models.QuerySet):
         needs in the query to use that partial index instead of reading
         every row."""
         return self.filter(~Q(normalised_url=""))
+
+    def web(self) -> "SourceQuerySet":
+        """Works with an http or https URL: those the link checker asks for."""
+        return self.filter(
+            Q(url__istartswith="http://") | Q(url__istartswith="https://")
+        )
+
+    def dead(self) -> "SourceQuerySet":
+        """Works whose link the checker found dead."""
+        return self.filter(link_dead=True)
 
     def matching(self, entry: SourceEntry) -> "SourceQuerySet":
         """The existing row for this work: same normalised URL, or for a work
@@ -68,8 +93,50 @@ class Source(models.Model):
         help_text="When a published version first cited it; until then only the "
         "change requests citing it show it.",
     )
+    accessed_on = models.DateField(
+        "accessed on",
+        null=True,
+        blank=True,
+        help_text="When the citing author last read it at its URL.",
+    )
+    link_checked_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When its URL was last checked.",
+    )
+    link_status = models.PositiveSmallIntegerField(
+        "HTTP status",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Of the last answer; empty when none came.",
+    )
+    link_final_url = models.URLField(
+        "final URL",
+        max_length=2000,
+        blank=True,
+        editable=False,
+        help_text="Where the last check ended, redirects followed.",
+    )
+    link_dead = models.BooleanField(
+        "dead link",
+        default=False,
+        editable=False,
+        help_text="404 or 410 once, or "
+        f"{linkcheck.FAILURES_BEFORE_DEAD} failed checks in a row.",
+    )
+    link_error = models.CharField(
+        max_length=linkcheck.ERROR_LENGTH,
+        blank=True,
+        editable=False,
+        help_text="Why the last check got no answer.",
+    )
+    link_failures = models.PositiveSmallIntegerField(
+        default=0, editable=False, help_text="Failed checks in a row."
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=list(LINK_CHECK_FIELDS))
     objects = SourceQuerySet.as_manager()
 
     class Meta:
@@ -85,6 +152,13 @@ class Source(models.Model):
                 name="source_has_title_publication_or_url",
             ),
         ]
+        indexes = [
+            models.Index(
+                fields=["link_checked_at"],
+                condition=Q(link_dead=True),
+                name="source_dead_by_check",
+            ),
+        ]
 
     def __str__(self) -> str:
         return format_source(self.as_entry())
@@ -93,6 +167,28 @@ class Source(models.Model):
         self.normalised_url = normalise_url(self.url)
         self.date_iso = iso_partial_date(self.date)
         super().save(*args, **kwargs)
+
+    def record_link_check(self, result: linkcheck.LinkResult) -> None:
+        """Keep what checking its URL found, by the rule of `linkcheck`: an
+        answer below 400 clears the failures and the dead mark; 404 or 410
+        marks it dead at once; anything else counts a failure and marks it
+        dead at the `FAILURES_BEFORE_DEAD`th in a row. Saves only the link
+        fields, without a history row (they are not part of the record)."""
+        outcome = result.outcome
+        self.link_checked_at = result.checked_at
+        self.link_status = result.status
+        self.link_final_url = result.final_url[:2000]
+        self.link_error = result.error[: linkcheck.ERROR_LENGTH]
+        if outcome == "ok":
+            self.link_failures = 0
+            self.link_dead = False
+        else:
+            self.link_failures = min(self.link_failures + 1, 32767)
+            self.link_dead = (
+                outcome == "gone"
+                or self.link_failures >= linkcheck.FAILURES_BEFORE_DEAD
+            )
+        self.save_without_historical_record(update_fields=LINK_CHECK_FIELDS)
 
     def as_entry(self) -> SourceEntry:
         return SourceEntry(
@@ -103,3 +199,33 @@ class Source(models.Model):
             url=self.url,
             language=self.language,
         )
+
+
+class SourceArchive(models.Model):
+    """A copy of a source kept by a web archive, for when its own URL dies.
+    A source may have several (different archives, or different days); they
+    are listed by `position`. Added by staff in the admin (`sources.admin`)."""
+
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="archives"
+    )
+    url = models.URLField("archive URL", max_length=2000)
+    archived_on = models.DateField(help_text="The day the archive made the copy.")
+    position = models.PositiveIntegerField(
+        default=0, help_text="Its place among the source's copies, from 0."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["source_id", "position", "pk"]
+        verbose_name = "archive copy"
+        verbose_name_plural = "archive copies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "url"], name="source_archive_unique_url"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.url} ({self.archived_on.isoformat()})"
