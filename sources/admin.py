@@ -1,6 +1,14 @@
 """The bibliography in the admin, read-only: a work's description comes from
 the notes that cite it and changes only through a reviewed change request.
 
+Archive copies are the exception: staff with the `sources.add_sourcearchive`
+(change, delete) permissions keep them on their own admin page. A copy is a
+pointer to the same work kept by a web archive, not a statement of any
+profile, so it needs no change request; the permission is granted to chosen
+staff as the admin's other rights are, and every copy has its history (who
+added it, when). The check results are the link checker's alone
+(`manage.py check_links`), read-only everywhere.
+
 `ReadOnlyHistoryAdmin` is the base of every admin of published content, here
 and in `profiles.admin`: it shows rows and their history, and refuses every
 write, django-simple-history's revert form included.
@@ -10,7 +18,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-from sources.models import Source
+from sources.models import LINK_CHECK_FIELDS, Source, SourceArchive
 
 
 class ReviewedHistoryAdmin(SimpleHistoryAdmin):
@@ -44,6 +52,24 @@ class ReadOnlyHistoryAdmin(ReviewedHistoryAdmin):
         return False
 
 
+class SourceArchiveInline(admin.TabularInline):
+    """The source's archive copies, shown on its read-only page; they are
+    added and changed on the archive copies' own page."""
+
+    model = SourceArchive
+    fields = ["url", "archived_on", "position"]
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Source)
 class SourceAdmin(ReadOnlyHistoryAdmin):
     list_display = [
@@ -54,6 +80,24 @@ class SourceAdmin(ReadOnlyHistoryAdmin):
         "language",
         "url",
         "published_at",
+        "link_dead",
     ]
-    list_filter = ["language", ("published_at", admin.EmptyFieldListFilter)]
+    list_filter = [
+        "language",
+        ("published_at", admin.EmptyFieldListFilter),
+        "link_dead",
+    ]
     search_fields = ["title", "authors", "publication", "url"]
+    readonly_fields = LINK_CHECK_FIELDS
+    inlines = [SourceArchiveInline]
+
+
+@admin.register(SourceArchive)
+class SourceArchiveAdmin(ReviewedHistoryAdmin):
+    """Archive copies, kept by staff with the model's permissions."""
+
+    list_display = ["url", "archived_on", "source", "position"]
+    list_select_related = ["source"]
+    search_fields = ["url", "source__title", "source__url"]
+    autocomplete_fields = ["source"]
+    fields = ["source", "url", "archived_on", "position"]
