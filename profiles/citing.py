@@ -10,12 +10,14 @@ grow with its data. Only published profiles count as citing, and only
 public sources (cited by a published version) are shown.
 """
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
     F,
     Func,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -24,7 +26,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Lower
 
-from profiles.models import Citation, CitationSource, Profile, ProposedChange
+from profiles.models import (
+    Citation,
+    CitationSource,
+    ClaimCitation,
+    Profile,
+    ProposedChange,
+)
 from profiles.sections import FIELDS
 from sources.models import Source
 
@@ -147,3 +155,77 @@ def citing_profile_count(source: Source) -> int:
         .values_list("citing_profiles", flat=True)
         .get()
     )
+
+
+def dead_links(*, page: str | int | None, per_page: int) -> Page:
+    """One page of the public sources whose link the checker found dead, by
+    title, each with what depends on it:
+
+    - `source.archives.all`: its archive copies, in order;
+    - `source.citing_notes`: the published notes citing it (`CitationSource`
+      rows with their note and profile), by profile name and note number;
+    - `link.claims` on each of those: the claims of that profile resting on
+      that note, in reading order (claims of hidden sections have no rows).
+
+    Five queries whatever the page holds: the count, the page, the archive
+    copies, the notes and the claims."""
+    notes = (
+        CitationSource.objects.filter(citation__profile__in=Profile.objects.published())
+        .select_related("citation__profile")
+        .only(
+            "source_id",
+            "citation__number",
+            "citation__profile__slug",
+            "citation__profile__name",
+            "citation__profile__english_name",
+        )
+        .order_by(
+            Lower("citation__profile__name"),
+            "citation__profile_id",
+            "citation__number",
+        )
+    )
+    sources = (
+        Source.objects.public()
+        .dead()
+        .prefetch_related(
+            "archives", Prefetch("citation_sources", notes, to_attr="citing_notes")
+        )
+        .order_by(*_BY_TITLE)
+    )
+    found = Paginator(sources, per_page).get_page(page)
+    found.object_list = list(found.object_list)
+    links = [link for source in found.object_list for link in source.citing_notes]
+    for link in links:
+        link.claims = []
+    if not links:
+        return found
+    by_note = {(link.citation.profile_id, link.citation.number): link for link in links}
+    section_order = Case(
+        *(When(claim__section=f, then=Value(k)) for k, f in enumerate(FIELDS)),
+        default=Value(len(FIELDS)),
+        output_field=IntegerField(),
+    )
+    # Over-fetches pairs of one note's profile and another's number, dropped
+    # below: one IN per column keeps the SQL short whatever the page holds.
+    rows = (
+        ClaimCitation.objects.filter(
+            claim__profile_id__in={profile for profile, _ in by_note},
+            number__in={number for _, number in by_note},
+        )
+        .select_related("claim")
+        .only(
+            "number",
+            "claim__profile_id",
+            "claim__key",
+            "claim__text",
+            "claim__section",
+            "claim__position",
+        )
+        .order_by("claim__profile_id", section_order, "claim__position", "position")
+    )
+    for row in rows:
+        link = by_note.get((row.claim.profile_id, row.number))
+        if link is not None and row.claim not in link.claims:
+            link.claims.append(row.claim)
+    return found

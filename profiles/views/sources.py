@@ -1,4 +1,5 @@
-"""The bibliography's pages: every source, and where one source is cited.
+"""The bibliography's pages: every source, where one source is cited, and
+the dead links with what rests on them.
 
 They are served under `/sources/` with the `sources:` URL names
 (`profiles.sources_urls`); the reads are `profiles.citing`."""
@@ -71,6 +72,21 @@ def source_detail(request, pk: int):
             "fields": fields,
             "citing_profiles": queries.citing_profile_count(source),
         },
+    )
+
+
+#: Dead sources per page of `/sources/dead/`, each with its notes and claims.
+DEAD_PER_PAGE = 25
+
+
+def dead_source_list(request):
+    """Public sources whose link is dead (`manage.py check_links`), with their
+    last check, archive copies and the notes and claims citing them."""
+    page = queries.dead_links(page=request.GET.get("page"), per_page=DEAD_PER_PAGE)
+    return render(
+        request,
+        "sources/dead.html",
+        {"page_obj": page, "paginator": page.paginator, "sources": page.object_list},
     )
 
 
