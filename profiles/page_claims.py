@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from profiles import claims as claim_text
 from profiles.claim_index import section_claims
@@ -39,7 +40,7 @@ _FORMER_ROLE_RE = re.compile(r"(?:was|former|formerly|ex-|previously)\b", re.I)
 _PARAGRAPH_BREAK_RE = re.compile(r"\n\s*\n")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ShownClaim:
     """One claim as the page shows it."""
 
@@ -69,7 +70,7 @@ class ShownClaim:
         return self.leader.name if self.leader is not None else self.text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InfoboxRow:
     label: str
     claims: tuple[ShownClaim, ...]
@@ -146,11 +147,13 @@ def _shown_claims(
     leaders = list(value) if section.kind == SectionKind.LEADERS else []
     shown = []
     for position, claim in enumerate(parsed):
+        words = claim.text
         key = None
         if keys is not None and position < len(keys):
             text, row_key = keys[position]
-            key = row_key if text == claim.text else None
-        as_of, review_by = (None, None) if hidden else _dates(claim)
+            key = row_key if text == words else None
+        as_of, as_of_words = _as_of("" if hidden else claim.as_of)
+        review_by = None if hidden else _review_by(claim.review_by)
         leader = leaders[position] if leaders else None
         shown.append(
             ShownClaim(
@@ -158,12 +161,12 @@ def _shown_claims(
                 label=labels[position],
                 position=position,
                 shown=_without_annotation(claim),
-                text=claim.text,
+                text=words,
                 numbers=() if hidden else tuple(claim.numbers),
                 status=""
                 if hidden or claim.status == claim_text.Status.CONFIRMED
                 else claim.status.label,
-                as_of=claim_text.as_of_words(claim.as_of) if as_of else "",
+                as_of=as_of_words,
                 as_of_upper=as_of.upper if as_of else None,
                 dated=as_of is not None and as_of.upper < stale_before,
                 review_due=review_by is not None and review_by <= today,
@@ -178,18 +181,27 @@ def _shown_claims(
     return shown
 
 
-def _dates(claim: claim_text.Claim) -> tuple[claim_text.ClaimDate | None, date | None]:
-    """A claim's as-of and review-by dates, None where one cannot be read:
+@lru_cache(maxsize=4_096)
+def _as_of(edtf: str) -> tuple[claim_text.ClaimDate | None, str]:
+    """An as-of date read and said in words, remembered: many claims of a
+    profile share one. (None, "") when there is none, or it cannot be read:
     the text was read when it was published, and a page never fails on it."""
+    if not edtf:
+        return None, ""
     try:
-        as_of = claim.as_of_date
+        return claim_text.parse_as_of(edtf), claim_text.as_of_words(edtf)
     except claim_text.InvalidClaim:
-        as_of = None
+        return None, ""
+
+
+@lru_cache(maxsize=1_024)
+def _review_by(edtf: str) -> date | None:
+    if not edtf:
+        return None
     try:
-        review_by = claim.review_by_date
+        return claim_text.parse_review_by(edtf)
     except claim_text.InvalidClaim:
-        review_by = None
-    return as_of, review_by
+        return None
 
 
 def add_claims(
