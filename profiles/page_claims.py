@@ -10,7 +10,6 @@ reads, zipped by position: both come from `section_claims`); on a version's
 page, and wherever a row does not match, its section and position.
 """
 
-import calendar
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from functools import lru_cache
 from profiles import claims as claim_text
 from profiles.claim_index import section_claims
 from profiles.sections import SECTIONS_BY_FIELD, SectionKind
+from profiles.stale import months_before
 
 __all__ = [
     "INFOBOX_ENTRIES",
@@ -29,7 +29,6 @@ __all__ = [
     "cited_by",
     "infobox",
     "is_current_role",
-    "months_before",
 ]
 
 #: The most entries an infobox row lists; the section has the rest.
@@ -76,15 +75,6 @@ class InfoboxRow:
     claims: tuple[ShownClaim, ...]
     more: int  # claims of the section not listed
     section: str  # its field: where the rest are
-
-
-def months_before(day: date, months: int) -> date:
-    """The same day `months` months earlier (the month's last day when it is
-    shorter)."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def is_current_role(role_words: str) -> bool:

@@ -3,14 +3,13 @@ compared, one field's history with its sources, and the recent changes."""
 
 from types import SimpleNamespace
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from profiles import diff, limits, page_claims, queries, redaction, roles
+from profiles import diff, limits, page_claims, queries, redaction, roles, stale
 from profiles.cite_version import cite_context
 from profiles.models import Citation, Leader, Profile, join_lines
 from profiles.presenting import profile_page_context
@@ -60,7 +59,7 @@ def version_detail(request, slug: str, number: int):
         keys=None,
         hidden=() if shows_hidden else found,
         today=timezone.localdate(),
-        stale_after_months=settings.CLAIMS_STALE_AFTER_MONTHS,
+        stale_after_months=stale.stale_after_months(),
     )
     context.update(
         cited_by=page_claims.cited_by(context["sections"]),

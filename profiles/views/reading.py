@@ -2,7 +2,6 @@
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -13,7 +12,7 @@ from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from django.views.generic import ListView
 
-from profiles import exporting, page_claims, queries, redaction, roles, search
+from profiles import exporting, page_claims, queries, redaction, roles, search, stale
 from profiles.cite_version import cite_context
 from profiles.models import Profile
 from profiles.network import neighbourhood, neighbourhood_svg
@@ -172,7 +171,7 @@ def _article(slug: str) -> dict:
         keys=queries.claim_keys(profile),
         hidden=shown.hidden,
         today=timezone.localdate(),
-        stale_after_months=settings.CLAIMS_STALE_AFTER_MONTHS,
+        stale_after_months=stale.stale_after_months(),
     )
     # Its stored edges, two indexed queries: the network is computed on publish.
     # The network page shows more of a much-named profile than its own page.
