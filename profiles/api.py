@@ -9,11 +9,10 @@ from django.http import JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from profiles import claim_index, exporting, limits, queries
+from profiles import exporting, limits, queries
 from profiles.models import Profile
 from profiles.network import queries as network_queries
 from profiles.page_cache import cached_profile_data, public_page_cache
-from profiles.serializers import claims_to_dict, with_leader_claims
 
 PER_PAGE = 50
 
@@ -90,21 +89,15 @@ def profile_list(request):
 @require_GET
 @cached_profile_data
 def profile_detail(request, slug: str):
-    """The published profile's JSON (`exporting.as_data`, what the JSON
-    export writes) and its claims: `claims` holds every section's, by
-    section field, and each leader row gains its own claim's id, citations,
-    status and dates. A hidden section has no claims (`claim_index`)."""
+    """The published profile's JSON with its claims (`exporting.as_data`,
+    what the JSON export writes)."""
     try:
         profile = queries.published_profile(slug)
     except Profile.DoesNotExist:
         return JsonResponse(
             {"detail": "No published profile with this slug."}, status=404
         )
-    data = exporting.as_data(profile)
-    claims = claims_to_dict(claim_index.published_claims(profile.pk))
-    data["leaders"] = with_leader_claims(data["leaders"], claims["leaders"])
-    data["claims"] = claims
-    return _json(data)
+    return _json(exporting.as_data(profile))
 
 
 #: The largest cursor a page can give: the largest primary key there can be.

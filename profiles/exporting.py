@@ -6,18 +6,27 @@ import re
 
 from django.utils import timezone
 
-from profiles import redaction
+from profiles import claim_index, redaction
 from profiles.document import FOOTNOTE_MARK_RE, footnote_numbers, render
 from profiles.models import Profile
 from profiles.sections import SECTIONS, SectionKind
-from profiles.serializers import profile_to_dict, values_document
+from profiles.serializers import (
+    claims_to_dict,
+    profile_to_dict,
+    values_document,
+    with_leader_claims,
+)
 from sources.weblinks import is_web_url
 
 
 def as_data(profile: Profile) -> dict:
-    """The profile's JSON as the public may read it: each value a
-    suppression hides is replaced by its notice, and `hidden` names those
-    fields with the date each was hidden."""
+    """The profile's JSON as the public may read it (the API's and the JSON
+    export's): each value a suppression hides is replaced by its notice, and
+    `hidden` names those fields with the date each was hidden; `claims`
+    holds every section's claims by section field, and each leader row
+    gains its own claim's id, citations, status and dates. A hidden section
+    has no claims (`claim_index`). Version snapshots are `profile_to_dict`
+    alone."""
     logo_url = profile.logo_image.url if profile.logo_image else None
     data = profile_to_dict(profile, logo_url=logo_url)
     hidden = redaction.hidden_in(profile)
@@ -27,6 +36,9 @@ def as_data(profile: Profile) -> dict:
     data["hidden"] = {
         field: timezone.localdate(at).isoformat() for field, at in found.items()
     }
+    claims = claims_to_dict(claim_index.published_claims(profile.pk))
+    data["leaders"] = with_leader_claims(data["leaders"], claims["leaders"])
+    data["claims"] = claims
     return data
 
 

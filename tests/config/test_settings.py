@@ -188,6 +188,7 @@ def test_every_variable_is_listed_with_its_default():
         "DJANGO_MEDIA_ROOT",
         "DJANGO_DEFAULT_FROM_EMAIL",
         "DJANGO_LOG_LEVEL",
+        "CLAIMS_STALE_AFTER_MONTHS",
     }
     assert example == read
     assert readme == read
