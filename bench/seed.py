@@ -15,7 +15,8 @@ as a recorded import (`import_profiles --publish`), each later version as an
 editor's change request approved by a reviewer, with its accepted proposed
 changes and their sources, the version's snapshot, each field's
 `FieldProvenance`, the notes' sources made public, tags. The derived tables
-are then rebuilt by the project's own code: `profiles.search.index_all` for
+are then rebuilt by the project's own code: `profiles.claim_index.index_all`
+for the claims, `profiles.search.index_all` for
 the name index and `manage.py rebuild_network` for the edges.
 
 Left out, because no reader page reads them: django-simple-history gets one
@@ -660,12 +661,20 @@ class Writer:
 
 
 def rebuild_derived(out=print) -> None:
-    """The name index and the network, by the project's own code."""
+    """The claims, the search index and the network, by the project's own code."""
     from django.core.management import call_command
     from django.core.management.base import CommandError
 
     from profiles import search
 
+    try:
+        from profiles import claim_index
+    except ImportError:  # an older tree without claims
+        claim_index = None
+    if claim_index is not None:
+        started = time.perf_counter()
+        claims = claim_index.index_all()
+        out(f"  claims: {claims:,} rows in {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
     rows = search.index_all()
     out(f"  search index: {rows:,} rows in {time.perf_counter() - started:.1f} s")

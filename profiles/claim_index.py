@@ -18,6 +18,7 @@ from profiles.sections import SECTIONS, SectionKind
 
 __all__ = [
     "SIMILAR",
+    "index_all",
     "index_new_profile",
     "index_profile",
     "profile_claims",
@@ -148,8 +149,7 @@ def _rows(
     return rows, citations
 
 
-def _shown(profile: Profile, leaders) -> tuple[Profile, list]:
-    hidden = redaction.hidden_in(profile)
+def _shown(profile: Profile, leaders, hidden: redaction.Hidden) -> tuple[Profile, list]:
     if not hidden:
         return profile, list(leaders)
     shown = redaction.redact_profile(
@@ -184,11 +184,48 @@ def index_profile(profile: Profile) -> int:
     if current is None or not current.version:
         return 0
     leaders = Leader.objects.filter(profile_id=profile.pk).order_by("position")
-    current, leaders = _shown(current, leaders)
+    current, leaders = _shown(current, leaders, redaction.hidden_in(current))
     rows, citations = _rows(current, profile_claims(current, leaders), old)
     Claim.objects.bulk_create(rows, batch_size=500)
     ClaimCitation.objects.bulk_create(citations, batch_size=1000)
     return len(rows)
+
+
+@transaction.atomic
+def index_all(*, chunk: int = 500) -> int:
+    """Rewrites the claim rows of every published profile, `chunk` profiles
+    at a time, each claim keeping its key (as `index_profile` does); needed
+    after the rules of `profiles.claims` change (`manage.py rebuild_claims`).
+    The search index reads these rows: rebuild it after (`search.index_all`).
+    Returns the number of claims written."""
+    hidden = redaction.hidden_by_profile() if redaction.can_be_recorded() else {}
+    pks = list(Profile.objects.published().order_by("pk").values_list("pk", flat=True))
+    written = 0
+    for start in range(0, len(pks), chunk):
+        batch = pks[start : start + chunk]
+        old: dict[int, dict[str, list[tuple[uuid.UUID, str]]]] = {}
+        for profile_id, field, key, text in Claim.objects.filter(
+            profile_id__in=batch
+        ).values_list("profile_id", "section", "key", "text"):
+            old.setdefault(profile_id, {}).setdefault(field, []).append((key, text))
+        Claim.objects.filter(profile_id__in=batch).delete()
+        rows, citations = [], []
+        profiles = Profile.objects.filter(pk__in=batch).prefetch_related("leaders")
+        for profile in profiles:
+            shown, leaders = _shown(
+                profile,
+                profile.leaders.all(),
+                hidden.get(profile.pk, redaction.NOTHING),
+            )
+            found = _rows(
+                shown, profile_claims(shown, leaders), old.get(profile.pk, {})
+            )
+            rows += found[0]
+            citations += found[1]
+        Claim.objects.bulk_create(rows, batch_size=500)
+        ClaimCitation.objects.bulk_create(citations, batch_size=1000)
+        written += len(rows)
+    return written
 
 
 def index_new_profile(

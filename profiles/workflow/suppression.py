@@ -115,8 +115,8 @@ def suppress(
         )
         suppression.save()
         if redaction.value_key(field, redaction.live_values(locked, field)) == key:
-            search.index_profile(locked)
             claim_index.index_profile(locked)
+            search.index_profile(locked)  # its text rows name the claims
             if field == CONNECTIONS:
                 indexing.reindex([locked.pk])
     return suppression

@@ -4,6 +4,7 @@ keys through edits and moves, nothing hidden, and the round trip of a
 document that states statuses and dates."""
 
 from datetime import date
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -323,8 +324,6 @@ def test_the_migration_reads_the_demo_profiles_as_publishing_does(tmp_path):
 
 @pytest.mark.django_db
 def test_rebuild_claims_keeps_every_key():
-    from io import StringIO
-
     profile = publish_profile(weapons=["Rockets.¹", "Drones.¹"])
     keys = sorted(Claim.objects.filter(profile=profile).values_list("key", flat=True))
     out = StringIO()
@@ -375,3 +374,16 @@ def test_a_claim_citing_too_many_notes_is_refused(settings):
     assert errors["leaders"] == [
         "Leader 1 cites 4 notes; the most is 3: split it into several claims."
     ]
+
+
+@pytest.mark.django_db
+def test_a_hidden_section_has_no_claims_before_or_after_a_rebuild():
+    from tests.suppressing import HIDDEN_BULLET, hide_secret, profile_with_secret
+
+    profile = profile_with_secret()
+    assert Claim.objects.filter(profile=profile, text=HIDDEN_BULLET).exists()
+    hide_secret(profile)
+    assert not Claim.objects.filter(profile=profile, section="atrocities").exists()
+    call_command("rebuild_claims", stdout=StringIO())
+    assert not Claim.objects.filter(profile=profile, section="atrocities").exists()
+    assert Claim.objects.filter(profile=profile, section="size").exists()
