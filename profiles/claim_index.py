@@ -142,7 +142,11 @@ def _rows(
             rows.append(row)
             citations += [
                 ClaimCitation(
-                    claim=row, position=k, number=cite.number, locator=cite.locator
+                    claim=row,
+                    position=k,
+                    number=cite.number,
+                    locator=cite.locator,
+                    credibility=cite.credibility,
                 )
                 for k, cite in enumerate(claim.citations)
             ]

@@ -80,6 +80,9 @@ class InvalidClaim(ValueError):
 class Citation:
     number: int
     locator: str = ""
+    #: How credible the note's work makes the claim, 1 (confirmed by other
+    #: sources) to 6 (cannot be judged); None when not graded.
+    credibility: int | None = None
 
 
 @dataclass(frozen=True)
@@ -335,7 +338,14 @@ def _single_words(text: str) -> str:
 _STATUS_BY_WORDS = {status.value: status for status in Status}
 _AS_OF_RE = re.compile(r"as of\s+(?P<date>.+)", re.IGNORECASE)
 _REVIEW_BY_RE = re.compile(r"review by\s+(?P<date>.+)", re.IGNORECASE)
-_LOCATOR_RE = re.compile(r"note\s+(?P<number>\d{1,6}),\s*(?P<locator>.+)", re.I)
+#: "note 6, p. 12", "note 6 graded 2", "note 6 graded 2, p. 12": where in
+#: note 6's work the claim is found, and how credible the work makes it
+#: (the Admiralty scale: 1 confirmed by other sources … 6 cannot be judged).
+_NOTE_PART_RE = re.compile(
+    r"note\s+(?P<number>\d{1,6})(?:\s+graded\s+(?P<grade>[1-6]))?"
+    r"(?:,\s*(?P<locator>.+))?",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -343,7 +353,8 @@ class _Annotation:
     status: Status = Status.CONFIRMED
     as_of: str = ""
     review_by: str = ""
-    locators: dict[int, str] = field(default_factory=dict)
+    #: note number -> (locator, credibility grade or None)
+    notes: dict[int, tuple[str, int | None]] = field(default_factory=dict)
 
 
 def _read_annotation(body: str) -> _Annotation | None:
@@ -366,11 +377,17 @@ def _read_annotation(body: str) -> _Annotation | None:
                 note.review_by, kind = _edtf(match["date"].strip()).edtf, "review by"
             except InvalidClaim:
                 return None
-        elif (match := _LOCATOR_RE.fullmatch(part)) and len(part) <= LOCATOR_CHARS:
+        elif (
+            (match := _NOTE_PART_RE.fullmatch(part))
+            and (match["grade"] or match["locator"])
+            and len(part) <= LOCATOR_CHARS
+        ):
             number = int(match["number"])
-            if number in note.locators:
+            if number in note.notes:
                 return None
-            note.locators[number], kind = match["locator"].strip(), f"note {number}"
+            grade = int(match["grade"]) if match["grade"] else None
+            note.notes[number] = ((match["locator"] or "").strip(), grade)
+            kind = f"note {number}"
         else:
             return None
         seen.add(kind)
@@ -385,11 +402,17 @@ def _annotation(claim: Claim) -> str:
         parts.append(f"as of {claim.as_of}")
     if claim.review_by:
         parts.append(f"review by {claim.review_by}")
-    parts += [
-        f"note {citation.number}, {citation.locator}"
-        for citation in claim.citations
-        if citation.locator
-    ]
+    told: set[int] = set()
+    for citation in claim.citations:
+        if citation.number in told or not (citation.locator or citation.credibility):
+            continue
+        told.add(citation.number)
+        part = f"note {citation.number}"
+        if citation.credibility:
+            part += f" graded {citation.credibility}"
+        if citation.locator:
+            part += f", {citation.locator}"
+        parts.append(part)
     return f"[{'; '.join(parts)}]" if parts else ""
 
 
@@ -412,7 +435,7 @@ def _claim(
     then those after it."""
     note = note or _Annotation()
     numbers = _numbers(body) + _numbers(marks)
-    citations = tuple(Citation(n, note.locators.get(n, "")) for n in numbers)
+    citations = tuple(Citation(n, *note.notes.get(n, ("", None))) for n in numbers)
     return Claim(
         body=body,
         citations=citations,

@@ -1070,12 +1070,23 @@ class ClaimCitation(models.Model):
     position = models.PositiveIntegerField()
     number = models.PositiveIntegerField(help_text="The note's number.")
     locator = models.CharField(max_length=100, blank=True)
+    credibility = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="How credible the note's work makes the claim: 1 (confirmed "
+        "by other sources) to 6 (cannot be judged), the Admiralty scale.",
+    )
 
     class Meta:
         ordering = ["claim_id", "position"]
         constraints = [
             models.UniqueConstraint(
                 fields=["claim", "position"], name="claim_citation_unique_position"
+            ),
+            models.CheckConstraint(
+                condition=Q(credibility__isnull=True)
+                | Q(credibility__gte=1, credibility__lte=6),
+                name="claim_citation_credibility_1_to_6",
             ),
         ]
 

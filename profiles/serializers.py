@@ -111,7 +111,11 @@ def claim_to_dict(claim: Claim) -> dict[str, Any]:
         "id": str(claim.key),
         "text": claim.text,
         "citations": [
-            {"number": cite.number, "locator": cite.locator or None}
+            {
+                "number": cite.number,
+                "locator": cite.locator or None,
+                "credibility": cite.credibility,
+            }
             for cite in claim.citations.all()
         ],
         "status": claim.status,

@@ -64,14 +64,14 @@ def test_a_bullet_s_claims_carry_status_dates_and_locators(client):
     assert without_ids(data["claims"]["size"]) == [
         {
             "text": "Roughly 3,000 fighters.",
-            "citations": [{"number": 1, "locator": "p. 12"}],
+            "citations": [{"number": 1, "locator": "p. 12", "credibility": None}],
             "status": "reported",
             "as_of": "2017-01/2017-04",
             "review_by": None,
         },
         {
             "text": "Perhaps 5,000 today.",
-            "citations": [{"number": 2, "locator": None}],
+            "citations": [{"number": 2, "locator": None, "credibility": None}],
             "status": "claimed by the group",
             "as_of": None,
             "review_by": None,
@@ -85,14 +85,14 @@ def test_prose_gives_a_claim_per_stretch_ending_at_its_marks(client):
     assert without_ids(data["claims"]["background"]) == [
         {
             "text": "Founded in 2014.",
-            "citations": [{"number": 1, "locator": None}],
+            "citations": [{"number": 1, "locator": None, "credibility": None}],
             "status": "confirmed",
             "as_of": None,
             "review_by": None,
         },
         {
             "text": "Fought near Aleppo.",
-            "citations": [{"number": 2, "locator": None}],
+            "citations": [{"number": 2, "locator": None, "credibility": None}],
             "status": "disputed",
             "as_of": "2016?",
             "review_by": None,
@@ -116,7 +116,7 @@ def test_each_leader_gains_its_claim_s_id_citations_status_and_dates(client):
         {
             **SPOKESMAN,
             "id": claim["id"],
-            "citations": [{"number": 3, "locator": "para. 4"}],
+            "citations": [{"number": 3, "locator": "para. 4", "credibility": None}],
             "status": "reported",
             "as_of": None,
             "review_by": "2027-06-01",

@@ -387,3 +387,22 @@ def test_a_hidden_section_has_no_claims_before_or_after_a_rebuild():
     call_command("rebuild_claims", stdout=StringIO())
     assert not Claim.objects.filter(profile=profile, section="atrocities").exists()
     assert Claim.objects.filter(profile=profile, section="size").exists()
+
+
+def test_a_citation_carries_its_credibility_grade():
+    claim = claims.parse_bullet(
+        "About 800.¹ ² [reported; note 1 graded 2, p. 4; note 2 graded 5]"
+    )
+    assert claim.citations == (Citation(1, "p. 4", 2), Citation(2, "", 5))
+    assert claims.render_bullet(claim) == (
+        "About 800.¹ ² [reported; note 1 graded 2, p. 4; note 2 graded 5]"
+    )
+    # The Admiralty scale stops at 6: past it, the bracket is the claim's words.
+    assert claims.parse_bullet("Y.¹ [note 1 graded 7]").text == "Y. [note 1 graded 7]"
+
+
+@pytest.mark.django_db
+def test_the_grade_is_kept_with_the_claims_citation():
+    profile = publish_profile(size=["About 500.¹ [note 1 graded 3]"])
+    (row,) = _rows(profile, "size")
+    assert [(c.number, c.credibility) for c in row.citations.all()] == [(1, 3)]
