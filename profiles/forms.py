@@ -393,6 +393,65 @@ class NoteSelect(forms.SelectMultiple):
         )
 
 
+class NoteNumbers(forms.TextInput):
+    """The notes a claim cites, typed as their numbers ("6, 7")."""
+
+    def format_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(str(number) for number in value) or None
+        return super().format_value(value)
+
+
+#: The most notes a claim row lists in a list box; a profile with more has
+#: their numbers typed ("6, 7"), so that the page does not list every note
+#: in every row (hundreds of notes times hundreds of claims).
+NOTE_LIST_MOST = 50
+_NUMBER_RE = re.compile(r"[0-9]{1,9}")
+
+
+class CitationsField(forms.Field):
+    """The notes a claim cites, in the order given: picked in a list box
+    (`NoteSelect`, which sends them in the notes' order) or typed as numbers
+    (`NoteNumbers`, in the order typed). `notes` are those it may cite."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.notes: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def choices(self):
+        return self.notes
+
+    def to_python(self, value) -> list[int]:
+        if not value:
+            return []
+        items = (
+            value
+            if isinstance(value, list | tuple)
+            else re.split(r"[\s,;]+", str(value).strip())
+        )
+        numbers = []
+        for item in (str(item).strip() for item in items):
+            if not item:
+                continue
+            if not _NUMBER_RE.fullmatch(item):
+                raise ValidationError(
+                    "write the notes' numbers, as in “6, 7” "
+                    f"(not “{_shorten(item, 20)}”)."
+                )
+            numbers.append(int(item))
+        return list(dict.fromkeys(numbers))
+
+    def validate(self, value: list[int]) -> None:
+        known = {number for number, _ in self.notes}
+        for number in value:
+            if number not in known:
+                raise ValidationError(
+                    f"note {number} is not a note of this profile: pick one from "
+                    "the list."
+                )
+
+
 class ClaimForm(forms.Form):
     """One claim of a bullet section: its words, the notes it cites with a
     locator for each, its status and dates. `written` is the claim as the
@@ -406,9 +465,7 @@ class ClaimForm(forms.Form):
     text_name = "text"
 
     text = PlainTextField(label="Claim", required=False, widget=_textarea(2))
-    citations = forms.TypedMultipleChoiceField(
-        label="Citations", coerce=int, required=False, widget=NoteSelect
-    )
+    citations = CitationsField(label="Citations", widget=NoteSelect)
     locators = forms.CharField(label="Locators", required=False, widget=_text_input())
     status = forms.ChoiceField(
         label="Status", choices=STATUS_CHOICES, initial=Status.CONFIRMED.value
@@ -429,12 +486,12 @@ class ClaimForm(forms.Form):
         self.row = row
         super().__init__(*args, **kwargs)
         bound_fields(self)
-        self.fields["citations"].choices = notes
-        self.fields["citations"].error_messages.update(
-            invalid_choice="note %(value)s is not a note of this profile: pick one "
-            "from the list.",
-            invalid_list="pick notes from the list.",
-        )
+        citations = self.fields["citations"]
+        citations.notes = notes
+        if len(notes) > NOTE_LIST_MOST:
+            citations.widget = NoteNumbers(attrs={"inputmode": "numeric"})
+        else:
+            citations.widget.choices = notes
         self.fields["review_by"].error_messages["invalid"] = (
             "review by must be a day such as 2027-06-01."
         )
@@ -575,16 +632,17 @@ class ClaimForm(forms.Form):
         first)."""
         data = self.cleaned_data
         written: Claim | None = data.get("written")
-        picked = list(dict.fromkeys(data["citations"]))
-        # A list box sends the notes in their own order: those the claim
-        # cited keep the order it had them in, notes picked now follow by
-        # number.
+        picked = data["citations"]
+        # Typed numbers are in the order meant. A list box sends the notes in
+        # their own order: those the claim cited keep the order it had them
+        # in, notes picked now follow.
+        typed = isinstance(self.fields["citations"].widget, NoteNumbers)
         before = (
             [n for n in dict.fromkeys(written.numbers) if n in picked]
-            if written
+            if written and not typed
             else []
         )
-        numbers = before + sorted(n for n in picked if n not in before)
+        numbers = before + [n for n in picked if n not in before]
         citations = tuple(
             ClaimCitation(n, data["locators"].get(n, "")) for n in numbers
         )
@@ -604,7 +662,9 @@ class ClaimForm(forms.Form):
         )
         if written is None or claim.text != written.text:
             return claim
-        if _same_citations(written, citations):
+        if _same_citations(written, citations) and (
+            not typed or list(dict.fromkeys(written.numbers)) == numbers
+        ):
             claim = dataclasses.replace(claim, citations=written.citations)
         inner = written.numbers[: len(FOOTNOTE_MARK_RE.findall(written.body))]
         if list(claim.numbers[: len(inner)]) != inner:

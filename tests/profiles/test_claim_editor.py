@@ -13,17 +13,20 @@ from django.urls import reverse
 
 from profiles import claims
 from profiles.document import parse
+from profiles.forms import NOTE_LIST_MOST
 from profiles.models import ChangeRequest, EditDraft
 from profiles.serializers import document_values, profile_values
 from sources.models import Source
 from tests.factories import (
     SourceFactory,
     editor_user,
-    profile_values as factory_values,
+    publish_change,
+    publish_profile,
+    publish_values,
 )
-from tests.factories import publish_values
+from tests.factories import profile_values as factory_values
 from tests.pages import html_of, text_of
-from tests.profiles.test_editing import form_data, messages_of
+from tests.profiles.test_editing import form_data, messages_of, propose
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +94,7 @@ def change_values(editor) -> dict:
     return {change.field: change.value for change in change_request.changes.all()}
 
 
-# Rows left alone --------------------------------------------------------------------
+# Rows left alone ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("name", ["rich", "seed"])
@@ -233,7 +236,7 @@ def test_a_leader_role_gets_its_citations_and_status(editor_client, editor, rich
     data = form_data(editor_client.get(edit_url(rich)))
     data.update(
         {
-            "leaders-1-citations": ["2", "1"],
+            "leaders-1-citations": ["1", "2"],
             "leaders-1-status": "unverified",
             "summary": "Hamza's unit",
         }
@@ -300,7 +303,7 @@ def test_a_work_of_the_bibliography_becomes_a_note_a_claim_cites(
     assert "https://example.net/counting" in notes[-1]["text"]
 
 
-# Refusals ---------------------------------------------------------------------------------
+# Refusals -----------------------------------------------------------------------------
 
 
 def test_typed_footnote_marks_are_refused_naming_the_section_and_row(
@@ -412,7 +415,7 @@ def test_an_altered_original_is_refused_rather_than_read(editor_client, rich):
     ]
 
 
-# Moving and removing ---------------------------------------------------------------------------
+# Moving and removing ------------------------------------------------------------------
 
 
 def test_claims_are_reordered_by_their_positions(editor_client, editor, rich):
@@ -456,7 +459,7 @@ def test_a_change_citing_no_source_is_refused_beside_its_section(editor_client, 
     assert problems(response) == ["Size: Cite at least one source for this change."]
 
 
-# Preview ------------------------------------------------------------------------------------------
+# Preview ------------------------------------------------------------------------------
 
 
 ROWS = (ChangeRequest, EditDraft, Source)
@@ -492,9 +495,9 @@ def test_preview_shows_the_changed_sections_and_writes_nothing(editor_client, ri
     ]
     assert '<sup class="fn">2</sup> <sup class="fn">6</sup>' in preview
     assert (
-        '<div class="claim-preview" id="preview-founding" data-preview-for="founding"></div>'
-        in html
-    )
+        '<div class="claim-preview" id="preview-founding" '
+        'data-preview-for="founding"></div>'
+    ) in html
     assert '<details class="claim-block" open>' in html  # the changed section
     # The page keeps what was typed; no error is shown for the missing summary.
     assert form_data(response)["size-2-text"] == "Some 4,000 fighters"
@@ -512,7 +515,8 @@ def test_preview_fragment_is_the_previews_alone(editor_client, rich):
 
     assert counts() == before
     html = html_of(response)
-    assert "<form" not in html and "<html" not in html
+    assert "<form" not in html
+    assert "<html" not in html
     assert html.count("data-preview-for=") == 12
     assert "(disputed)" in html
     assert (
@@ -533,7 +537,7 @@ def test_preview_of_an_invalid_section_shows_its_errors_instead(editor_client, r
     ]
 
 
-# Drafts ------------------------------------------------------------------------------------------
+# Drafts -------------------------------------------------------------------------------
 
 
 def save_draft(client, profile, **changes):
@@ -554,7 +558,8 @@ def test_a_draft_is_saved_restored_and_discarded(editor_client, editor, rich):
     draft = EditDraft.objects.get()
     assert (draft.user, draft.profile) == (editor, rich)
     assert draft.data["size-2-text"] == ["Half-written claim"]
-    assert "csrfmiddlewaretoken" not in draft.data and "action" not in draft.data
+    assert "csrfmiddlewaretoken" not in draft.data
+    assert "action" not in draft.data
     assert ChangeRequest.objects.filter(origin="edit").count() == 0
 
     response = editor_client.get(edit_url(rich))
@@ -562,9 +567,9 @@ def test_a_draft_is_saved_restored_and_discarded(editor_client, editor, rich):
     html = html_of(response)
     assert "This is your draft, saved on" in html
     assert (
-        '<button type="submit" name="action" value="discard_draft">Discard draft</button>'
-        in html
-    )
+        '<button type="submit" name="action" value="discard_draft">'
+        "Discard draft</button>"
+    ) in html
     restored = form_data(response)
     assert restored["size-2-text"] == "Half-written claim"
     assert restored["size-2-as_of"] == "2017?"
@@ -669,16 +674,14 @@ def test_a_new_profile_has_a_draft_of_its_own(editor_client, editor):
 
 def test_a_draft_begun_on_an_older_version_says_so(editor_client, rich):
     save_draft(editor_client, rich, **{"size-2-text": "Old draft"})
-    from tests.factories import publish_change
-
     publish_change(rich, weapons=["Rifles"])
 
     html = html_of(editor_client.get(edit_url(rich)))
 
     assert (
-        "The profile has been published again since you started it (it is now version 2)"
-        in html
-    )
+        "The profile has been published again since you started it (it is now "
+        "version 2)"
+    ) in html
 
 
 def test_opening_the_form_writes_nothing(editor_client, rich):
@@ -695,8 +698,6 @@ def test_opening_the_form_writes_nothing(editor_client, rich):
 
 
 def test_drafts_are_only_for_the_edit_and_new_forms(editor_client, editor, rich):
-    from tests.profiles.test_editing import propose
-
     change_request = propose(rich, editor, size=["Bigger"])
     url = reverse("review:edit", args=[change_request.pk])
 
@@ -706,3 +707,43 @@ def test_drafts_are_only_for_the_edit_and_new_forms(editor_client, editor, rich)
 
     assert 'value="save_draft"' not in html
     assert not EditDraft.objects.exists()
+
+
+# Profiles of many notes ---------------------------------------------------------------
+
+
+def test_a_profile_of_many_notes_has_them_typed_by_number_in_the_order_typed(
+    editor_client, editor
+):
+    profile = publish_profile("Many Notes", notes=NOTE_LIST_MOST + 1)
+    data = form_data(editor_client.get(edit_url(profile)))
+    html = html_of(editor_client.get(edit_url(profile)))
+
+    assert '<select name="size-0-citations"' not in html
+    assert re.search(r'<input type="text" name="background-0-citations"[^>]*>', html)
+    assert data["background-0-citations"] == "1"
+    data.update(
+        {"size-1-text": "About 900", "size-1-citations": "51, 3", "summary": "x"}
+    )
+
+    assert editor_client.post(edit_url(profile), data).status_code == 302
+
+    assert change_values(editor)["size"][-1] == "About 900⁵¹ ³"
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("3, x", "write the notes' numbers, as in “6, 7” (not “x”)."),
+        ("³", "write the notes' numbers, as in “6, 7” (not “³”)."),
+        ("3, 99", "note 99 is not a note of this profile: pick one from the list."),
+    ],
+)
+def test_typed_note_numbers_are_checked_naming_the_row(editor_client, typed, message):
+    profile = publish_profile("Many Notes", notes=NOTE_LIST_MOST + 1)
+    data = form_data(editor_client.get(edit_url(profile)))
+    data.update({"size-1-text": "About 900", "size-1-citations": typed, "summary": "x"})
+
+    response = editor_client.post(edit_url(profile), data)
+
+    assert problems(response) == [f"Size, claim 2: {message}"]
