@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 def edit_data(client, profile, **changes) -> dict:
-    """The edit form as served, with `changes` typed in."""
+    """The edit form as served, with `changes` typed in (a section's claims
+    by row: "size-0-text")."""
     response = client.get(reverse("profiles:edit", args=[profile.slug]))
     edit = response.context["edit"]
     form = edit.form
@@ -20,7 +21,7 @@ def edit_data(client, profile, **changes) -> dict:
     for bound in form:
         value = bound.value()
         data[bound.html_name] = "" if value is None else value
-    for formset in edit.leaders, edit.notes:
+    for formset in (edit.notes, *edit.sections.values()):
         for key, value in formset.management_form.initial.items():
             data[f"{formset.prefix}-{key}"] = value
         for row in formset.forms:
@@ -39,7 +40,9 @@ def test_propose_review_part_and_publish(client, profile, reviewer):
 
     unsourced = client.post(
         reverse("profiles:edit", args=[profile.slug]),
-        edit_data(client, profile, size="About 900", summary="Two changes"),
+        edit_data(
+            client, profile, **{"size-0-text": "About 900", "summary": "Two changes"}
+        ),
     )
     assert unsourced.status_code == 200
     assert "Cite at least one source for this change." in unsourced.content.decode()
@@ -50,10 +53,10 @@ def test_propose_review_part_and_publish(client, profile, reviewer):
         edit_data(
             client,
             profile,
-            size="About 900",
-            weapons="Rifles",
-            summary="Two changes",
             **{
+                "size-0-text": "About 900",
+                "weapons-0-text": "Rifles",
+                "summary": "Two changes",
                 "cite-size-url": "https://example.net/size",
                 "cite-size-title": "Size report",
                 "cite-weapons-url": "https://example.net/arms",
