@@ -920,6 +920,11 @@ class _ClaimRows(_RowFormSet):
         )
         return {**super().get_form_kwargs(index), "row": row, "notes": self.notes}
 
+    @property
+    def lists_notes(self) -> bool:
+        """Whether its rows pick notes from a list (else they type numbers)."""
+        return len(self.notes) <= NOTE_LIST_MOST
+
     def claims(self) -> list[Claim]:
         return [form.claim() for form in self.kept_forms()]
 

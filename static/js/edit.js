@@ -4,8 +4,10 @@
  * "Preview" shows the changed sections, and every citation block can be
  * opened by hand.
  *
- * - "Add a claim/leader/note" buttons clone the formset's empty form (kept
- *   in a <template>) and count it in the management form's TOTAL_FORMS.
+ * - "Add a claim/leader/note" buttons go to the section's blank row, or,
+ *   when there is none, clone the formset's empty form (kept in a
+ *   <template>) and count it in the management form's TOTAL_FORMS; a new
+ *   note gets the number after the highest.
  * - "Move up" and "Move down" buttons reorder a section's rows and write
  *   the Position numbers the server orders them by.
  * - A note typed into the notes' rows is offered at once in every claim's
