@@ -27,6 +27,7 @@ from tests.factories import (
 from tests.factories import profile_values as factory_values
 from tests.pages import html_of, text_of
 from tests.profiles.test_editing import form_data, messages_of, propose
+from tests.suppressing import HIDDEN_BULLET, SECRET, hide_secret, profile_with_secret
 
 pytestmark = pytest.mark.django_db
 
@@ -747,3 +748,26 @@ def test_typed_note_numbers_are_checked_naming_the_row(editor_client, typed, mes
     response = editor_client.post(edit_url(profile), data)
 
     assert problems(response) == [f"Size, claim 2: {message}"]
+
+
+# Hidden values ------------------------------------------------------------------------
+
+
+def test_a_hidden_section_shows_its_notice_and_keeps_its_claims(editor_client, editor):
+    profile = profile_with_secret()
+    hide_secret(profile)
+    html = html_of(editor_client.get(edit_url(profile)))
+    data = form_data(editor_client.get(edit_url(profile)))
+
+    assert SECRET not in html
+    assert data["atrocities-0-text"].startswith("Hidden by a reviewer on ")
+    response = editor_client.post(edit_url(profile), {**data, "summary": "Nothing"})
+    assert problems(response) == ["You have not changed anything."]
+
+    data.update(
+        {"atrocities-1-text": "Shelled a market", "atrocities-1-citations": "1"}
+    )
+    response = editor_client.post(edit_url(profile), {**data, "summary": "Market"})
+
+    assert response.status_code == 302
+    assert change_values(editor) == {"atrocities": [HIDDEN_BULLET, "Shelled a market¹"]}
