@@ -7,7 +7,8 @@ user, and nothing else reads drafts (no page, export, feed or API).
 holds it to the form's bounds; this module reads and writes the rows.
 """
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from profiles.models import EditDraft, Profile
 
@@ -18,21 +19,19 @@ def draft_for(user, profile: Profile | None) -> EditDraft | None:
     return EditDraft.objects.filter(user=user, profile=profile).first()
 
 
-def save_draft(*, user, profile: Profile | None, data: dict) -> EditDraft:
+def save_draft(*, user, profile: Profile | None, data: dict) -> None:
     """Keeps `data` (`forms.draft_data`) as `user`'s draft of `profile`'s
-    form, replacing the one before. Side effect: one row written."""
-    with transaction.atomic():
-        draft = (
-            EditDraft.objects.select_for_update()
-            .filter(user=user, profile=profile)
-            .first()
-        )
-        if draft is None:
-            draft = EditDraft(user=user, profile=profile)
-        draft.data = data
-        draft.full_clean(exclude=["user", "profile"])
-        draft.save()
-    return draft
+    form, replacing the one before. Side effect: one row written. Drafts are
+    not part of the record (no history), so the row is updated in place;
+    a draft saved from two tabs at once ends as the later one."""
+    mine = EditDraft.objects.filter(user=user, profile=profile)
+    if mine.update(data=data, updated_at=timezone.now()):
+        return
+    try:
+        with transaction.atomic():
+            EditDraft.objects.create(user=user, profile=profile, data=data)
+    except IntegrityError:  # the other tab made it first
+        mine.update(data=data, updated_at=timezone.now())
 
 
 def discard_draft(*, user, profile: Profile | None) -> bool:
