@@ -1,15 +1,18 @@
 """The bibliography: one `Source` per cited work, shared by all the profiles
 that cite it, with what the link checker last found at its URL and the
-archive copies (`SourceArchive`) kept of it."""
+archive copies (`SourceArchive`) kept of it; `SourceMerge`, the log of works
+a reviewer found to be one."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from sources import linkcheck
 from sources.citations import SourceEntry, format_source
 from sources.dates import iso_partial_date
-from sources.weblinks import normalise_url
+from sources.weblinks import duplicate_of, normalise_url
 
 #: What `manage.py check_links` records on a source. Observations of the web,
 #: not the bibliographic record: kept out of the history (a nightly check
@@ -164,7 +167,12 @@ class Source(models.Model):
         return format_source(self.as_entry())
 
     def save(self, *args, **kwargs):
-        self.normalised_url = normalise_url(self.url)
+        key = normalise_url(self.url)
+        # A possible duplicate keeps the key it waits under for a merge
+        # (`weblinks.duplicate_key`) while its URL stays the same: the plain
+        # key is another work's.
+        if duplicate_of(self.normalised_url) != key:
+            self.normalised_url = key
         self.date_iso = iso_partial_date(self.date)
         super().save(*args, **kwargs)
 
@@ -229,3 +237,62 @@ class SourceArchive(models.Model):
 
     def __str__(self) -> str:
         return f"{self.url} ({self.archived_on.isoformat()})"
+
+
+class MergeLogError(Exception):
+    """An attempt to change or remove what the merge log says."""
+
+
+class SourceMergeQuerySet(models.QuerySet):
+    """The merge log refuses bulk updates and deletes."""
+
+    def update(self, **kwargs):
+        raise MergeLogError("Source merges are never updated.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise MergeLogError("Source merges are never updated.")
+
+    def delete(self):
+        raise MergeLogError("Source merges are never deleted.")
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+
+class SourceMerge(models.Model):
+    """A reviewer's finding that several sources are one work: those in
+    `merged` (each as it was described, with its id) are now cited as the
+    source `kept`, and are gone. Appended by
+    `profiles.workflow.source_merge.merge_sources`; never updated or
+    deleted. Ids, not foreign keys: the kept source may itself be merged
+    later, and the log must still say what happened."""
+
+    kept = models.PositiveBigIntegerField(help_text="The id of the source kept.")
+    merged = models.JSONField(
+        help_text="The sources merged into it, as they were: id, authors, "
+        "title, publication, date, URL."
+    )
+    notes_moved = models.PositiveIntegerField(
+        help_text="Links of notes to a merged source now pointing to the kept one."
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = SourceMergeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        ids = ", ".join(str(source["id"]) for source in self.merged)
+        return f"Sources {ids} merged into {self.kept}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise MergeLogError("Source merges are never updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise MergeLogError("Source merges are never deleted.")
