@@ -1,7 +1,12 @@
 """The bibliography: one `Source` per cited work, shared by all the profiles
 that cite it, with what the link checker last found at its URL and the
 archive copies (`SourceArchive`) kept of it; `SourceMerge`, the log of works
-a reviewer found to be one."""
+a reviewer found to be one.
+
+Each work's `Publisher` (the outlet, agency, government body, researcher or
+the group's own channel that put it out) carries a reliability grade, A to
+F, given only through a reviewed `PublisherGradeProposal`
+(`profiles.workflow.publishers`)."""
 
 from django.conf import settings
 from django.db import models
@@ -9,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from sources import linkcheck
+from sources import grading, linkcheck
 from sources.citations import SourceEntry, format_source
 from sources.dates import iso_partial_date
 from sources.weblinks import duplicate_of, normalise_url
@@ -26,6 +31,222 @@ LINK_CHECK_FIELDS = (
     "link_error",
     "link_failures",
 )
+
+
+def publisher_key(name: str) -> str:
+    """What makes two publishers' names the same: case and runs of spaces
+    aside ("The  Long War Journal" is "the long war journal")."""
+    return " ".join(name.split()).casefold()
+
+
+class PublisherQuerySet(models.QuerySet):
+    def with_source_counts(self) -> "PublisherQuerySet":
+        """Each with `source_count`: how many public works it put out."""
+        return self.annotate(
+            source_count=models.Count(
+                "sources", filter=Q(sources__published_at__isnull=False)
+            )
+        )
+
+    def graded(self, grade: str) -> "PublisherQuerySet":
+        """Those graded `grade` (A to F), or not graded yet for ""."""
+        return self.filter(grade=grade)
+
+
+class Publisher(models.Model):
+    """Who put a work out, with its reliability grade (the Admiralty
+    letter) and the reason for it. Made when a work of it is first
+    published (`sources.bibliography`); its kind, grade and reason change
+    only when a reviewer approves a `PublisherGradeProposal`, and the
+    history keeps every grade it had, with who approved it."""
+
+    class Kind(models.TextChoices):
+        OUTLET = "outlet", "outlet"
+        NEWS_AGENCY = "news_agency", "news agency"
+        OWN_CHANNEL = "own_channel", "the group's own channel"
+        GOVERNMENT = "government", "government body"
+        RESEARCHER = "researcher", "researcher or think tank"
+        OTHER = "other", "other"
+
+    class Grade(models.TextChoices):
+        A = "A", f"A: {grading.RELIABILITY['A']}"
+        B = "B", f"B: {grading.RELIABILITY['B']}"
+        C = "C", f"C: {grading.RELIABILITY['C']}"
+        D = "D", f"D: {grading.RELIABILITY['D']}"
+        E = "E", f"E: {grading.RELIABILITY['E']}"
+        F = "F", f"F: {grading.RELIABILITY['F']}"
+
+    #: The longest reason a grade may give.
+    REASON_LENGTH = 2000
+
+    name = models.CharField(
+        max_length=300, help_text="As its first published work named it."
+    )
+    key = models.CharField(
+        max_length=300,
+        unique=True,
+        editable=False,
+        help_text="Its name without case or extra spaces: one per name.",
+    )
+    kind = models.CharField(
+        max_length=20, choices=Kind, blank=True, help_text="Blank: not said yet."
+    )
+    grade = models.CharField(
+        "reliability grade",
+        max_length=1,
+        choices=Grade,
+        blank=True,
+        help_text="Blank: not graded yet.",
+    )
+    reason = models.TextField(
+        blank=True, help_text="Why it has its grade; required once graded."
+    )
+    url = models.URLField("home page", max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = PublisherQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["key", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(grade__in=["", *grading.RELIABILITY]),
+                name="publisher_grade_a_to_f",
+            ),
+            models.CheckConstraint(
+                condition=Q(grade="") | ~Q(reason=""),
+                name="publisher_graded_with_reason",
+            ),
+            models.CheckConstraint(condition=~Q(key=""), name="publisher_has_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.key = publisher_key(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def grade_words(self) -> str:
+        """ "B: usually reliable", or "not graded yet"."""
+        return self.get_grade_display() if self.grade else "not graded yet"
+
+
+class GradeProposalLogError(Exception):
+    """An attempt to change what a grade proposal proposed, or remove it."""
+
+
+class PublisherGradeProposalQuerySet(models.QuerySet):
+    def pending(self) -> "PublisherGradeProposalQuerySet":
+        return self.filter(status=PublisherGradeProposal.Status.PENDING)
+
+    def approved(self) -> "PublisherGradeProposalQuerySet":
+        return self.filter(status=PublisherGradeProposal.Status.APPROVED)
+
+    def delete(self):
+        raise GradeProposalLogError("Grade proposals are never deleted.")
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+
+class PublisherGradeProposal(models.Model):
+    """An editor's request to grade a publisher (a grade, a kind and the
+    reason), and a reviewer's decision on it. What was proposed is never
+    changed and no proposal is deleted: the approved ones are the grade's
+    history, the rejected ones what was refused. Made and decided by
+    `profiles.workflow.publishers` alone; one pending per publisher."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "pending"
+        APPROVED = "approved", "approved"
+        REJECTED = "rejected", "rejected"
+
+    #: What deciding writes, once; the rest is as proposed.
+    DECISION_FIELDS = frozenset({"status", "decided_by", "decided_at", "decision_note"})
+
+    publisher = models.ForeignKey(
+        Publisher, on_delete=models.PROTECT, related_name="grade_proposals"
+    )
+    grade = models.CharField("reliability grade", max_length=1, choices=Publisher.Grade)
+    kind = models.CharField(max_length=20, choices=Publisher.Kind)
+    reason = models.TextField()
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    objects = PublisherGradeProposalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["proposed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publisher"],
+                condition=Q(status="pending"),
+                name="publisher_one_pending_grade_proposal",
+            ),
+            models.CheckConstraint(
+                condition=Q(grade__in=list(grading.RELIABILITY))
+                & ~Q(kind="")
+                & ~Q(reason=""),
+                name="grade_proposal_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status="pending", decided_by__isnull=True, decided_at__isnull=True
+                )
+                | Q(
+                    status__in=["approved", "rejected"],
+                    decided_by__isnull=False,
+                    decided_at__isnull=False,
+                ),
+                name="grade_proposal_decided_by_someone",
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True)
+                | ~Q(decided_by=models.F("proposed_by")),
+                name="grade_proposal_not_decided_by_proposer",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(decision_note=""),
+                name="grade_proposal_rejection_says_why",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["publisher", "decided_at"],
+                condition=Q(status="approved"),
+                name="grade_proposal_approved",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grade} for {self.publisher} ({self.status})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            fields = kwargs.get("update_fields")
+            if fields is None or not set(fields) <= self.DECISION_FIELDS:
+                raise GradeProposalLogError(
+                    "A grade proposal stays as proposed: only its decision is written."
+                )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise GradeProposalLogError("Grade proposals are never deleted.")
 
 
 class SourceQuerySet(models.QuerySet):
@@ -49,6 +270,23 @@ class SourceQuerySet(models.QuerySet):
     def dead(self) -> "SourceQuerySet":
         """Works whose link the checker found dead."""
         return self.filter(link_dead=True)
+
+    def from_publisher_graded(self, grade: str) -> "SourceQuerySet":
+        """Works whose publisher is graded `grade` (A to F), or, for "",
+        whose publisher is not graded yet or not known."""
+        if grade:
+            return self.filter(publisher__grade=grade)
+        return self.filter(Q(publisher__isnull=True) | Q(publisher__grade=""))
+
+    def by_publisher_grade(self, *then: str) -> "SourceQuerySet":
+        """Ordered by their publisher's grade, A first, then F, then the
+        ungraded and those without a publisher; ties by `then`."""
+        ungraded = models.Case(
+            models.When(publisher__grade="", then=models.Value(1)),
+            models.When(publisher__isnull=True, then=models.Value(1)),
+            default=models.Value(0),
+        )
+        return self.order_by(ungraded, "publisher__grade", *then)
 
     def matching(self, entry: SourceEntry) -> "SourceQuerySet":
         """The existing row for this work: same normalised URL, or for a work
@@ -86,6 +324,15 @@ class Source(models.Model):
         max_length=10,
         blank=True,
         help_text="Language code of the work, e.g. en, ar, fa.",
+    )
+    publisher = models.ForeignKey(
+        Publisher,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sources",
+        editable=False,
+        help_text="Found by its publication's name when it is published.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(
