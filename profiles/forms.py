@@ -537,10 +537,15 @@ class ClaimForm(forms.Form):
         try:
             return claim_text.parse_as_of(typed).edtf
         except InvalidClaim as error:
-            raise ValidationError(
-                f"as of “{typed}” is not a date ({error}): write it as “2017”, "
-                "“2017-09”, “early 2017” or “2016?”."
-            ) from error
+            detail = str(error)
+            if "is not a date" in detail:
+                raise ValidationError(
+                    f"as of “{typed}” is not a date: write it as “2017”, "
+                    "“2017-09”, “early 2017”, “2016?” or “2016/2018”."
+                ) from error
+            # "'2018/2016' ends before it starts", "…: 'foo' is not a month"
+            reason = detail.removeprefix(repr(typed)).strip(" :")
+            raise ValidationError(f"as of “{typed}”: {reason}.") from error
 
     def clean_written(self) -> Claim | None:
         written = self.cleaned_data["written"]
@@ -643,8 +648,12 @@ class ClaimForm(forms.Form):
             else []
         )
         numbers = before + [n for n in picked if n not in before]
+        # Grades are given elsewhere (`ClaimCitation.credibility`): a note
+        # still cited keeps its grade.
+        graded = {c.number: c.credibility for c in written.citations} if written else {}
         citations = tuple(
-            ClaimCitation(n, data["locators"].get(n, "")) for n in numbers
+            ClaimCitation(n, data["locators"].get(n, ""), graded.get(n))
+            for n in numbers
         )
         review_by = data["review_by"].isoformat() if data["review_by"] else ""
         if (

@@ -325,15 +325,29 @@ def test_typed_footnote_marks_are_refused_naming_the_section_and_row(
     assert ChangeRequest.objects.filter(origin="edit").count() == 0
 
 
+def test_an_as_of_ending_before_it_starts_is_refused_naming_the_row(
+    editor_client, rich
+):
+    data = form_data(editor_client.get(edit_url(rich)))
+    data.update({"founding-1-as_of": "2018/2016", "summary": "When"})
+
+    response = editor_client.post(edit_url(rich), data)
+
+    assert problems(response) == [
+        "Founding, claim 2: as of “2018/2016”: ends before it starts."
+    ]
+
+
 def test_an_as_of_that_is_no_date_is_refused_naming_the_row(editor_client, rich):
     data = form_data(editor_client.get(edit_url(rich)))
     data.update({"size-1-as_of": "sometime soon", "summary": "When"})
 
     response = editor_client.post(edit_url(rich), data)
 
-    [message] = problems(response)
-    assert message.startswith("Size, claim 2: as of “sometime soon” is not a date")
-    assert message.endswith("write it as “2017”, “2017-09”, “early 2017” or “2016?”.")
+    assert problems(response) == [
+        "Size, claim 2: as of “sometime soon” is not a date: write it as “2017”, "
+        "“2017-09”, “early 2017”, “2016?” or “2016/2018”."
+    ]
     assert ChangeRequest.objects.filter(origin="edit").count() == 0
 
 
@@ -771,3 +785,21 @@ def test_a_hidden_section_shows_its_notice_and_keeps_its_claims(editor_client, e
 
     assert response.status_code == 302
     assert change_values(editor) == {"atrocities": [HIDDEN_BULLET, "Shelled a market¹"]}
+
+
+def test_a_graded_citation_keeps_its_grade_when_its_claim_changes(
+    editor_client, editor
+):
+    values = factory_values("Graded Brigade", notes=6)
+    values["size"] = ["Roughly 3,000.⁶ [reported; note 6 graded 2, p. 12]"]
+    profile = publish_values(values)
+    data = form_data(editor_client.get(edit_url(profile)))
+    assert data["size-0-locators"] == "6: p. 12"
+    data.update({"size-0-status": "disputed", "size-0-citations": ["1", "6"]})
+
+    response = editor_client.post(edit_url(profile), {**data, "summary": "Disputed"})
+
+    assert response.status_code == 302
+    assert change_values(editor) == {
+        "size": ["Roughly 3,000.⁶ ¹ [disputed; note 6 graded 2, p. 12]"]
+    }
