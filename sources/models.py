@@ -11,6 +11,7 @@ F, given only through a reviewed `PublisherGradeProposal`
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -286,7 +287,8 @@ class SourceQuerySet(models.QuerySet):
             models.When(publisher__isnull=True, then=models.Value(1)),
             default=models.Value(0),
         )
-        return self.order_by(ungraded, "publisher__grade", *then)
+        grade = Coalesce("publisher__grade", models.Value(""))
+        return self.order_by(ungraded, grade, *then)
 
     def matching(self, entry: SourceEntry) -> "SourceQuerySet":
         """The existing row for this work: same normalised URL, or for a work
