@@ -8,7 +8,9 @@ A page shows its own version and also what other profiles' publishing
 changes (the groups that name it). So the key is the profile's version and
 the newest version published anywhere: any publish moves the key on, in every
 process at once, because both are read from the database in one small
-indexed query. A stale page is never served; an old entry simply expires.
+indexed query. A suppression and a merge of sources change what pages show
+without a new version, so the newest of each is part of the key too. A stale
+page is never served; an old entry simply expires.
 
 A cached page is answered by the `serve_cached_pages` middleware, above
 the session and everything below it, when the reader sends no session
@@ -41,6 +43,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 
 from profiles.models import Profile, Suppression, Version
+from sources.models import SourceMerge
 
 #: Seconds a page stays cached; publishing makes it unreachable sooner.
 TIMEOUT = 60 * 60
@@ -73,9 +76,9 @@ def _published_state(slug: str) -> PageState | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    pk, version, newest_pk, newest_at, hidden_pk, hidden_at = row
-    etag = f'"p{pk}-v{version}-n{newest_pk}{_hidden_tag(hidden_pk)}"'
-    return PageState(etag, _latest(newest_at, hidden_at), pk, version)
+    pk, version, newest_pk, newest_at, *unversioned = row
+    etag = f'"p{pk}-v{version}-n{newest_pk}{_unversioned_tag(*unversioned)}"'
+    return PageState(etag, _latest(newest_at, *unversioned), pk, version)
 
 
 def _newest_state() -> PageState | None:
@@ -87,9 +90,10 @@ def _newest_state() -> PageState | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    newest_pk, newest_at, hidden_pk, hidden_at = row
+    newest_pk, newest_at, *unversioned = row
     return PageState(
-        f'"n{newest_pk}{_hidden_tag(hidden_pk)}"', _latest(newest_at, hidden_at)
+        f'"n{newest_pk}{_unversioned_tag(*unversioned)}"',
+        _latest(newest_at, *unversioned),
     )
 
 
@@ -99,7 +103,7 @@ def _profile_state_sql(vendor: str) -> str:
     quote = connection.ops.quote_name
     return (
         f"SELECT p.{quote('id')}, p.{quote('version')}, v.{quote('id')}, "
-        f"v.{quote('published_at')}, {_newest_suppression_sql()} "
+        f"v.{quote('published_at')}, {_newest_unversioned_sql()} "
         f"FROM {quote(Profile._meta.db_table)} p, "
         f"(SELECT {quote('id')}, {quote('published_at')} "
         f"FROM {quote(Version._meta.db_table)} "
@@ -115,32 +119,36 @@ def _newest_state_sql(vendor: str) -> str:
     return (
         # v.id: PostgreSQL reads a bare "id" as either id column selected.
         f"SELECT v.{quote('id')}, v.{quote('published_at')}, "
-        f"{_newest_suppression_sql()} "
+        f"{_newest_unversioned_sql()} "
         f"FROM {quote(Version._meta.db_table)} v "
         f"ORDER BY v.{quote('id')} DESC LIMIT 1"
     )
 
 
-def _newest_suppression_sql() -> str:
-    """Two columns: the id and time of the newest suppression, or nulls.
-    A suppression changes what pages show without a new version, so it
+def _newest_unversioned_sql() -> str:
+    """Four columns: the id and time of the newest suppression, then of the
+    newest merge of sources, or nulls. Each changes what pages show
+    without a new version (a value hidden; a note's source links), so it
     moves every page's state on too."""
+    return ", ".join(_newest_sql(model) for model in (Suppression, SourceMerge))
+
+
+def _newest_sql(model) -> str:
     quote = connection.ops.quote_name
-    newest = (
-        f"FROM {quote(Suppression._meta.db_table)} ORDER BY {quote('id')} DESC LIMIT 1"
-    )
+    newest = f"FROM {quote(model._meta.db_table)} ORDER BY {quote('id')} DESC LIMIT 1"
     return f"(SELECT {quote('id')} {newest}), (SELECT {quote('at')} {newest})"
 
 
-def _hidden_tag(suppression_pk: int | None) -> str:
-    return f"-s{suppression_pk}" if suppression_pk else ""
+def _unversioned_tag(hidden_pk, hidden_at, merge_pk, merged_at) -> str:
+    hidden = f"-s{hidden_pk}" if hidden_pk else ""
+    return hidden + (f"-m{merge_pk}" if merge_pk else "")
 
 
-def _latest(published_at, suppressed_at) -> float:
-    """Last modified: the newest publication, or suppression if later."""
+def _latest(published_at, *unversioned) -> float:
+    """Last modified: the newest publication, or suppression or merge if
+    later (`unversioned` as `_newest_unversioned_sql` gives them)."""
     stamps = [_timestamp(published_at)]
-    if suppressed_at is not None:
-        stamps.append(_timestamp(suppressed_at))
+    stamps += [_timestamp(at) for at in unversioned[1::2] if at is not None]
     return max(stamps)
 
 

@@ -1,11 +1,13 @@
 from django.urls import path
 
 from profiles.views import sources as views
+from profiles.views.source_duplicates import source_duplicates
 
 app_name = "sources"
 
 urlpatterns = [
     path("", views.source_list, name="list"),
     path("dead/", views.dead_source_list, name="dead"),
+    path("duplicates/", source_duplicates, name="duplicates"),
     path("<int:pk>/", views.source_detail, name="detail"),
 ]
