@@ -10,9 +10,12 @@ grow with its data. Only published profiles count as citing, and only
 public sources (cited by a published version) are shown.
 """
 
+from dataclasses import dataclass
+
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
+    Exists,
     F,
     Func,
     IntegerField,
@@ -34,7 +37,10 @@ from profiles.models import (
     ProposedChange,
 )
 from profiles.sections import FIELDS
+from sources.dates import iso_partial_date
 from sources.models import Source
+from sources.pasted_references import PastedEntry
+from sources.weblinks import normalise_url
 
 #: `?sort=` values of the source list and what each is called on the page.
 SORTS: dict[str, str] = {
@@ -229,3 +235,146 @@ def dead_links(*, page: str | int | None, per_page: int) -> Page:
         if link is not None and row.claim not in link.claims:
             link.claims.append(row.claim)
     return found
+
+
+# Exports of the bibliography, and what a paste of references would add.
+
+
+def exported_sources(*, after: int, size: int) -> list[Source]:
+    """Up to `size` + 1 public sources with a primary key above `after`, in
+    key order: a page of the bibliography's export, the extra row saying
+    there is a next one. One indexed query whatever the page."""
+    return list(Source.objects.public().filter(pk__gt=after).order_by("pk")[: size + 1])
+
+
+def profile_works(
+    profile: Profile, *, after: tuple[int, int] | None, size: int
+) -> list[CitationSource]:
+    """Up to `size` + 1 of the works `profile`'s notes cite, each once, where
+    a note first cites it, in note order: the note's links (with `source`
+    and the note's `number`) after the link at (note number, position)
+    `after`. One query whatever the page: a link is left out when an earlier
+    note of the profile, or an earlier place in the same note, cites its
+    work too."""
+    earlier = CitationSource.objects.filter(
+        citation__profile_id=profile.pk, source_id=OuterRef("source_id")
+    ).filter(
+        Q(citation__number__lt=OuterRef("citation__number"))
+        | Q(
+            citation__number=OuterRef("citation__number"),
+            position__lt=OuterRef("position"),
+        )
+    )
+    links = (
+        CitationSource.objects.filter(citation__profile_id=profile.pk)
+        .exclude(Exists(earlier))
+        .select_related("source", "citation")
+        .only("position", "citation__number", "source")
+    )
+    if after is not None:
+        number, position = after
+        links = links.filter(
+            Q(citation__number__gt=number)
+            | Q(citation__number=number, position__gt=position)
+        )
+    return list(links.order_by("citation__number", "position", "pk")[: size + 1])
+
+
+@dataclass(frozen=True)
+class PastePlan:
+    """What pasting references into a profile would do: the entries to add
+    as notes, those left out as works the profile cites already (or that an
+    earlier entry gives), each with why, and among the added those already
+    in the bibliography, whose source the new note will cite."""
+
+    added: list[PastedEntry]
+    duplicates: list[tuple[PastedEntry, str]]
+    reused: list[tuple[PastedEntry, Source]]
+
+    def rows(self) -> list[tuple[PastedEntry, Source | None, str]]:
+        """Each entry in the order pasted: (entry, the library's work its
+        note will cite or None, why it is left out or "")."""
+        reused = {pasted.number: source for pasted, source in self.reused}
+        rows = [(pasted, reused.get(pasted.number), "") for pasted in self.added]
+        rows += [(pasted, None, why) for pasted, why in self.duplicates]
+        return sorted(rows, key=lambda row: row[0].number)
+
+
+def _title_key(title: str, iso_date: str) -> tuple[str, str] | None:
+    words = " ".join(title.casefold().split())
+    return (words, iso_date) if words else None
+
+
+def paste_plan(profile: Profile, entries: list[PastedEntry]) -> PastePlan:
+    """Which of `entries` `profile` lacks. An entry is a duplicate when its
+    normalised URL, or its title and date, match a work the profile's notes
+    cite, or an earlier entry of the paste; the others are added, and those
+    whose URL a public work of the bibliography has are reported as reusing
+    it (publishing cites that row: one row per URL). Two queries."""
+    known_urls: dict[str, str] = {}
+    known_titles: dict[tuple[str, str], str] = {}
+    cited = (
+        CitationSource.objects.filter(citation__profile_id=profile.pk)
+        .select_related("source", "citation")
+        .only(
+            "citation__number",
+            "source__title",
+            "source__date_iso",
+            "source__normalised_url",
+        )
+        .order_by("citation__number", "position")
+    )
+    for link in cited:
+        why = f"note {link.citation.number} of this profile cites it already"
+        if link.source.normalised_url:
+            known_urls.setdefault(link.source.normalised_url, why)
+        if key := _title_key(link.source.title, link.source.date_iso):
+            known_titles.setdefault(key, why)
+    urls = {normalise_url(e.entry.url) for e in entries if e.entry.url}
+    library = (
+        {
+            source.normalised_url: source
+            for source in Source.objects.public()
+            .with_url()
+            .filter(normalised_url__in=urls)
+        }
+        if urls
+        else {}
+    )
+    added, duplicates, reused = [], [], []
+    for pasted in entries:
+        url = normalise_url(pasted.entry.url) if pasted.entry.url else ""
+        title = _title_key(pasted.entry.title, iso_partial_date(pasted.entry.date))
+        why = known_urls.get(url) if url else None
+        if why is None and title is not None:
+            why = known_titles.get(title)
+        if why is not None:
+            duplicates.append((pasted, why))
+            continue
+        added.append(pasted)
+        why = f"the same work as {pasted.label.split(' (')[0].lower()}"
+        if url:
+            known_urls[url] = why
+            if url in library:
+                reused.append((pasted, library[url]))
+        if title is not None:
+            known_titles[title] = why
+    return PastePlan(added=added, duplicates=duplicates, reused=reused)
+
+
+def notes_with(profile: Profile, entries: list[PastedEntry]) -> list[dict]:
+    """`profile`'s notes as published, then one note per entry, numbered on
+    from the last: the value of a change request's `citations` field."""
+    notes = list(
+        Citation.objects.filter(profile_id=profile.pk)
+        .order_by("number")
+        .values("number", "text")
+    )
+    last = notes[-1]["number"] if notes else 0
+    return [
+        *notes,
+        *(
+            {"number": last + place, "text": pasted.note}
+            for place, pasted in enumerate(entries, start=1)
+        ),
+    ]

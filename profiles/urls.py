@@ -2,6 +2,7 @@ from django.urls import path
 
 from profiles.feeds import ProfileChangesFeed
 from profiles.views import (
+    bibliography,
     editing,
     history,
     reading,
@@ -19,6 +20,11 @@ urlpatterns = [
     path("<str:slug>/edit/", editing.edit_profile, name="edit"),
     path("<str:slug>/history/", reading.profile_history, name="history"),
     path("<str:slug>/versions/<int:number>/", history.version_detail, name="version"),
+    path(
+        "<str:slug>/versions/<int:number>/cite.<str:format>",
+        bibliography.version_citation,
+        name="cite",
+    ),
     path(
         "<str:slug>/versions/<int:number>/hide/",
         suppressing.hide_field,

@@ -95,6 +95,7 @@ class Reference:
     accessed: date | None = None
     url: str = ""
     language: str = ""
+    version: str = ""
 
 
 # Author lists as the house style writes them: "A, B, and C", "A and B".
@@ -247,7 +248,7 @@ def csl_names(names: Iterable[Name]) -> list[dict[str, str]]:
 def csl_item(reference: Reference) -> dict:
     """The reference as one CSL-JSON item: `id`, `type`, `title`, and where
     known `author`, `container-title`, `issued`, `accessed`, `URL`,
-    `language`."""
+    `language`, `version`."""
     item: dict = {"id": reference.key, "type": reference.kind, "title": reference.title}
     if reference.authors:
         item["author"] = csl_names(reference.authors)
@@ -261,6 +262,8 @@ def csl_item(reference: Reference) -> dict:
         item["URL"] = reference.url
     if reference.language:
         item["language"] = reference.language
+    if reference.version:
+        item["version"] = reference.version
     return item
 
 
@@ -325,6 +328,8 @@ def bibtex_entry(reference: Reference) -> Entry:
         fields.append(Field("urldate", reference.accessed.isoformat()))
     if reference.language:
         fields.append(Field("language", latex_text(reference.language)))
+    if reference.version:
+        fields.append(Field("version", latex_text(reference.version)))
     return Entry("misc", reference.key, fields)
 
 
@@ -367,6 +372,8 @@ def ris_record(reference: Reference) -> str:
         lines.append(_ris_line("Y2", _ris_date(reference.accessed.isoformat())))
     if reference.language:
         lines.append(_ris_line("LA", reference.language))
+    if reference.version:
+        lines.append(_ris_line("ET", reference.version))
     lines.append("ER  - ")
     return "\n".join(lines) + "\n"
 
