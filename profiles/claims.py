@@ -420,8 +420,19 @@ def _marks(numbers: list[int]) -> str:
     return " ".join(str(n).translate(_TO_SUPERSCRIPT) for n in numbers)
 
 
+#: A mark longer than this many digits reads as `10 ** MARK_DIGITS`, as in
+#: the document format: no note has such a number, and Python refuses to
+#: read more than 4,300 digits as one number.
+MARK_DIGITS = 18
+
+
 def _numbers(marks: str) -> list[int]:
-    return [int(mark.translate(_FROM_SUPERSCRIPT)) for mark in _MARK_RE.findall(marks)]
+    return [
+        int(mark.translate(_FROM_SUPERSCRIPT))
+        if len(mark) <= MARK_DIGITS
+        else 10**MARK_DIGITS
+        for mark in _MARK_RE.findall(marks)
+    ]
 
 
 # Reading and writing claims ---------------------------------------------------

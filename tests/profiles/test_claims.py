@@ -406,3 +406,10 @@ def test_the_grade_is_kept_with_the_claims_citation():
     profile = publish_profile(size=["About 500.¹ [note 1 graded 3]"])
     (row,) = _rows(profile, "size")
     assert [(c.number, c.credibility) for c in row.citations.all()] == [(1, 3)]
+
+
+def test_a_mark_of_thousands_of_digits_is_read_without_error():
+    line = "A claim." + "¹" * 5_000
+    claim = claims.parse_bullet(line)
+    assert claim.numbers == [10**claims.MARK_DIGITS]
+    assert claims.render_bullet(claim) == line
