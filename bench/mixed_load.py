@@ -259,7 +259,8 @@ def editor(session: Session, shared: Shared, index: int) -> None:
         form = FormReader.read(html, "edit-form")
         form.pop("_radios")
         form |= {
-            field_name: ["\r\n".join(value)],
+            # The section's first claim row (the claim editor's formset).
+            f"{field_name}-0-text": value,
             f"cite-{field_name}-url": [
                 f"https://bench.example.org/{index}/{count}/{secrets.token_hex(4)}"
             ],
