@@ -2,8 +2,9 @@
 the project's name, for the "Cite this version" box of the profile page and
 of each version's page (templates/profiles/includes/cite_version.html puts
 them together with the profile's name, version and date), the version as a
-reference in APA, Chicago and MLA, and the addresses of the version as a
-CSL-JSON, BibTeX or RIS file (`views.bibliography.version_citation`)."""
+reference in APA, Chicago and MLA, the addresses of the version as a
+CSL-JSON, BibTeX or RIS file (`views.bibliography.version_citation`), and
+of the profile's bibliography in those formats."""
 
 import re
 import unicodedata
@@ -53,8 +54,9 @@ def cite_context(request, profile: Profile) -> dict:
     """The version's absolute permanent address on the host the reader
     asked (so it is not cached with the article), the project's name, the
     version formatted in each style (`references`: (style, HTML) pairs;
-    no access date, so a page cached for days says nothing of today) and
-    its citation files (`downloads`: (format, address) pairs)."""
+    no access date, so a page cached for days says nothing of today), its
+    citation files (`downloads`: (format, address) pairs) and the files of
+    the works the profile's notes cite now (`bibliography`: the same)."""
     url = request.build_absolute_uri(
         reverse("profiles:version", args=[profile.slug, profile.version])
     )
@@ -75,5 +77,12 @@ def cite_context(request, profile: Profile) -> dict:
                 reverse("profiles:cite", args=[profile.slug, profile.version, ext]),
             )
             for ext, name in CITE_FILES.items()
+        ],
+        "bibliography": [
+            (
+                export.label,
+                reverse("api:profile-sources", args=[profile.slug]) + f"?format={name}",
+            )
+            for name, export in EXPORT_FORMATS.items()
         ],
     }

@@ -19,7 +19,12 @@ from profiles import workflow
 from profiles.models import Version
 from profiles.views import bibliography
 from sources.models import Source
-from tests.factories import SourceFactory, profile_values, publish_values
+from tests.factories import (
+    SourceFactory,
+    profile_values,
+    publish_change,
+    publish_values,
+)
 from tests.suppressing import suppressor_user
 
 pytestmark = pytest.mark.django_db
@@ -349,6 +354,22 @@ def test_cite_box_offers_the_three_styles_and_files(client):
         assert "<dt>MLA (9th edition)</dt>" in html
         for extension in ("json", "bib", "ris"):
             assert f'href="{cite_url(profile, 1, extension)}" download' in html
+        for format_name in FORMATS:
+            assert (
+                f'href="/api/v1/profiles/{profile.slug}/sources/?format={format_name}"'
+            ) in html
+
+
+def test_an_older_versions_cite_box_offers_no_bibliography_of_today(client):
+    profile = cited_profile()
+    publish_change(profile, size=["About 900 fighters in 2021"])
+
+    old = client.get(f"/profiles/{profile.slug}/versions/1/").content.decode()
+    current = client.get(f"/profiles/{profile.slug}/versions/2/").content.decode()
+
+    assert f'href="{cite_url(profile, 1, "bib")}" download' in old
+    assert "/sources/?format=" not in old
+    assert "/sources/?format=bibtex" in current
 
 
 # A source's page
