@@ -360,7 +360,7 @@ def test_a_merge_moves_the_page_cache_on(two_copies, reviewer):
 
     after = page_cache._published_state(two_copies.two.slug)
     assert after.etag != before.etag
-    assert after.etag.endswith(f'-m{record.pk}"')
+    assert f"-m{record.pk}" in after.etag
     assert page_cache._newest_state().etag != newest.etag
 
 
