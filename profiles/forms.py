@@ -291,6 +291,7 @@ class ProfileForm(forms.Form):
 #: The statuses as the status menu offers them.
 STATUS_CHOICES = [(status.value, status.value.capitalize()) for status in Status]
 _LOCATOR_RE = re.compile(r"(?P<number>\d{1,6})\s*:\s*(?P<locator>.*)", re.DOTALL)
+_GRADE_RE = re.compile(r"(?P<number>\d{1,6})\s*:\s*(?P<grade>\S+)")
 _MARKS_TYPED = "pick notes under Citations instead of typing marks."
 _CHANGED_WRITTEN = (
     "this row's original text has been altered; open the edit page again."
@@ -342,6 +343,12 @@ def claim_initial(claim: Claim, written: str) -> dict[str, Any]:
             f"{citation.number}: {citation.locator}"
             for citation in claim.citations
             if citation.locator
+        ),
+        "grades": "; ".join(
+            f"{number}: {grade}"
+            for number, grade in {
+                c.number: c.credibility for c in claim.citations if c.credibility
+            }.items()
         ),
         "status": claim.status.value,
         "as_of": _as_of_shown(claim.as_of),
@@ -467,6 +474,14 @@ class ClaimForm(forms.Form):
     text = PlainTextField(label="Claim", required=False, widget=_textarea(2))
     citations = CitationsField(label="Citations", widget=NoteSelect)
     locators = forms.CharField(label="Locators", required=False, widget=_text_input())
+    grades = forms.CharField(
+        label="Credibility (1–6)",
+        required=False,
+        widget=_text_input(),
+        help_text="How credible each note's work makes the claim, e.g. “6: 2”: "
+        "1 confirmed by other sources, 2 probably true, 3 possibly true, "
+        "4 doubtful, 5 improbable, 6 cannot be judged.",
+    )
     status = forms.ChoiceField(
         label="Status", choices=STATUS_CHOICES, initial=Status.CONFIRMED.value
     )
@@ -572,6 +587,42 @@ class ClaimForm(forms.Form):
             self.add_error("citations", f"{count} notes cited; the most is {most}.")
         if "locators" in data:
             data["locators"] = self._locators(data["locators"], data["citations"])
+        if "grades" in data:
+            data["grades"] = self._grades(data["grades"], data["citations"])
+
+    def _grades(self, typed: str, numbers: list[int]) -> dict[int, int]:
+        """The credibility grades typed as "6: 2; 7: 4", as {6: 2, 7: 4}:
+        each note one of the claim's citations, each grade 1 to 6."""
+        found: dict[int, int] = {}
+        for part in (part.strip() for part in typed.split(";")):
+            if not part:
+                continue
+            match = _GRADE_RE.fullmatch(part)
+            if match is None:
+                self.add_error(
+                    "grades",
+                    "write each grade as the note's number, a colon and 1 to 6, "
+                    f"e.g. “6: 2; 7: 4” (not “{_shorten(part, 30)}”).",
+                )
+                continue
+            number, grade = int(match["number"]), match["grade"]
+            if number not in numbers:
+                self.add_error(
+                    "grades",
+                    f"note {number} has a grade but is not among this claim's "
+                    "citations.",
+                )
+            elif number in found:
+                self.add_error("grades", f"note {number} has two grades.")
+            elif grade not in {"1", "2", "3", "4", "5", "6"}:
+                self.add_error(
+                    "grades",
+                    f"note {number}: a grade is 1 to 6 (the Admiralty scale), "
+                    f"not “{_shorten(grade, 10)}”.",
+                )
+            else:
+                found[number] = int(grade)
+        return found
 
     def _locators(self, typed: str, numbers: list[int]) -> dict[int, str]:
         """The locators typed as "6: p. 12; 7: para 3", as {6: "p. 12", 7:
@@ -620,6 +671,7 @@ class ClaimForm(forms.Form):
         return bool(
             data.get("citations")
             or data.get("locators")
+            or data.get("grades")
             or data.get("as_of")
             or data.get("review_by")
             or data.get("status", Status.CONFIRMED) != Status.CONFIRMED
@@ -648,9 +700,7 @@ class ClaimForm(forms.Form):
             else []
         )
         numbers = before + [n for n in picked if n not in before]
-        # Grades are given elsewhere (`ClaimCitation.credibility`): a note
-        # still cited keeps its grade.
-        graded = {c.number: c.credibility for c in written.citations} if written else {}
+        graded = data.get("grades", {})
         citations = tuple(
             ClaimCitation(n, data["locators"].get(n, ""), graded.get(n))
             for n in numbers
@@ -695,8 +745,8 @@ def _same_citations(written: Claim, citations: tuple[ClaimCitation, ...]) -> boo
     )
 
 
-def _citation_key(citation: ClaimCitation) -> tuple[int, str]:
-    return (citation.number, citation.locator)
+def _citation_key(citation: ClaimCitation) -> tuple[int, str, int]:
+    return (citation.number, citation.locator, citation.credibility or 0)
 
 
 class ProseClaimForm(ClaimForm):

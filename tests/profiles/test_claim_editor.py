@@ -803,3 +803,52 @@ def test_a_graded_citation_keeps_its_grade_when_its_claim_changes(
     assert change_values(editor) == {
         "size": ["Roughly 3,000.⁶ ¹ [disputed; note 6 graded 2, p. 12]"]
     }
+
+
+def test_a_claim_grades_the_credibility_of_each_note_it_cites(
+    editor_client, editor, rich
+):
+    data = form_data(editor_client.get(edit_url(rich)))
+    data.update(
+        {
+            "size-2-text": "Some 4,000 fighters",
+            "size-2-citations": ["2", "6"],
+            "size-2-grades": "2: 3; 6: 1",
+            "summary": "Graded",
+        }
+    )
+
+    response = editor_client.post(edit_url(rich), data)
+
+    assert response.status_code == 302
+    line = change_values(editor)["size"][2]
+    assert line == "Some 4,000 fighters² ⁶ [note 2 graded 3; note 6 graded 1]"
+    assert [c.credibility for c in claims.parse_bullet(line).citations] == [3, 1]
+
+
+@pytest.mark.parametrize(
+    ("grades", "error"),
+    [
+        ("6: 7", "note 6: a grade is 1 to 6 (the Admiralty scale), not “7”."),
+        ("1: 2", "note 1 has a grade but is not among this claim's citations."),
+        ("six", "write each grade as the note's number, a colon and 1 to 6"),
+    ],
+)
+def test_a_bad_grade_is_refused_naming_the_row(
+    editor_client, editor, rich, grades, error
+):
+    data = form_data(editor_client.get(edit_url(rich)))
+    data.update(
+        {
+            "size-2-text": "Some 4,000 fighters",
+            "size-2-citations": ["6"],
+            "size-2-grades": grades,
+            "summary": "Graded",
+        }
+    )
+
+    response = editor_client.post(edit_url(rich), data)
+
+    assert response.status_code == 200
+    assert any(error in problem for problem in problems(response))
+    assert not ChangeRequest.objects.filter(author=editor).exists()
