@@ -19,6 +19,7 @@ urlpatterns = [
     path("review/", include("profiles.review_urls")),
     path("inbox/", include("profiles.inbox_urls")),
     path("sources/", include("profiles.sources_urls")),
+    path("publishers/", include("profiles.publishers_urls")),
     path("search/", search.search, name="search"),
     path("changes/", history.recent_changes, name="changes"),
     path("changes/feed/", RecentChangesFeed(), name="changes-feed"),

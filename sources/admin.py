@@ -9,6 +9,10 @@ staff as the admin's other rights are, and every copy has its history (who
 added it, when). The check results are the link checker's alone
 (`manage.py check_links`), read-only everywhere.
 
+Publishers and their grade proposals are read-only here too: a grade is
+given by a reviewer approving an editor's proposal on `/publishers/review/`
+(`profiles.workflow.publishers`), never typed over in the admin.
+
 `ReadOnlyHistoryAdmin` is the base of every admin of published content, here
 and in `profiles.admin`: it shows rows and their history, and refuses every
 write, django-simple-history's revert form included.
@@ -18,7 +22,13 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-from sources.models import LINK_CHECK_FIELDS, Source, SourceArchive
+from sources.models import (
+    LINK_CHECK_FIELDS,
+    Publisher,
+    PublisherGradeProposal,
+    Source,
+    SourceArchive,
+)
 
 
 class ReviewedHistoryAdmin(SimpleHistoryAdmin):
@@ -101,3 +111,38 @@ class SourceArchiveAdmin(ReviewedHistoryAdmin):
     search_fields = ["url", "source__title", "source__url"]
     autocomplete_fields = ["source"]
     fields = ["source", "url", "archived_on", "position"]
+
+
+@admin.register(Publisher)
+class PublisherAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["name", "kind", "grade", "url"]
+    list_filter = ["grade", "kind"]
+    search_fields = ["name", "reason"]
+
+
+@admin.register(PublisherGradeProposal)
+class PublisherGradeProposalAdmin(admin.ModelAdmin):
+    """The requests to grade publishers and their decisions, as they were."""
+
+    list_display = [
+        "publisher",
+        "grade",
+        "kind",
+        "status",
+        "proposed_by",
+        "proposed_at",
+        "decided_by",
+        "decided_at",
+    ]
+    list_filter = ["status", "grade"]
+    list_select_related = ["publisher", "proposed_by", "decided_by"]
+    search_fields = ["publisher__name", "reason", "decision_note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -131,8 +131,8 @@ class Publisher(models.Model):
 
     @property
     def grade_words(self) -> str:
-        """ "B: usually reliable", or "not graded yet"."""
-        return self.get_grade_display() if self.grade else "not graded yet"
+        """Its grade in words ("usually reliable" for B); "" when none."""
+        return grading.RELIABILITY.get(self.grade, "")
 
 
 class GradeProposalLogError(Exception):
@@ -248,6 +248,11 @@ class PublisherGradeProposal(models.Model):
 
     def delete(self, *args, **kwargs):
         raise GradeProposalLogError("Grade proposals are never deleted.")
+
+    @property
+    def grade_words(self) -> str:
+        """The proposed grade in words ("usually reliable" for B)."""
+        return grading.RELIABILITY.get(self.grade, "")
 
 
 class SourceQuerySet(models.QuerySet):

@@ -17,7 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from profiles.models import ChangeRequest, Notification, Profile
 from profiles.sections import FIELDS
 from profiles.sitemaps import SITEMAPS
-from sources.models import Source
+from sources.models import Publisher, Source
 
 #: Prefixes of URLs for staff only; the admin is walked on its own.
 ADMIN_PREFIX = "admin/"
@@ -67,6 +67,7 @@ def _values(name: str, param: str) -> list[str]:
             "sources": Source,
             "review": ChangeRequest,
             "inbox": Notification,
+            "publishers": Publisher,
         }[name.split(":")[0]]
         return [str(pk) for pk in model.objects.values_list("pk", flat=True)]
     raise AssertionError(f"The walk cannot fill <{param}> in {name}: teach it.")

@@ -12,28 +12,49 @@ from django.utils.translation import get_language_info
 from django.views.generic import ListView
 
 from profiles import citing as queries
-from sources.models import Source
+from sources.models import Publisher, Source
+
+#: `?sort=` of the list: the bibliography's own, and its publishers' grade.
+GRADE_SORT = "grade"
+SORTS = {**queries.SORTS, GRADE_SORT: "publisher's grade, best first"}
+#: `?grade=` for works whose publisher is not graded (or not known).
+UNGRADED = "none"
 
 
 class SourceListView(ListView):
-    """`?q=` words to find in title, authors, publication or URL; `?sort=` one
-    of `queries.SORTS`."""
+    """`?q=` words to find in title, authors, publication or URL; `?grade=`
+    its publisher's grade (A to F, or "none"); `?sort=` one of `SORTS`."""
 
     template_name = "sources/list.html"
     context_object_name = "sources"
     paginate_by = 50
 
     def get_queryset(self):
-        return queries.bibliography(search=self._search(), sort=self._sort())
+        sort, grade = self._sort(), self._grade()
+        sources = queries.bibliography(
+            search=self._search(),
+            sort=queries.DEFAULT_SORT if sort == GRADE_SORT else sort,
+        ).select_related("publisher")
+        if grade:
+            sources = sources.from_publisher_graded("" if grade == UNGRADED else grade)
+        if sort == GRADE_SORT:
+            sources = sources.by_publisher_grade("title", "pk")
+        return sources
 
     def get_context_data(self, **kwargs):
-        search, sort = self._search(), self._sort()
-        filters = {"q": search, "sort": sort if sort != queries.DEFAULT_SORT else ""}
+        search, sort, grade = self._search(), self._sort(), self._grade()
+        filters = {
+            "q": search,
+            "grade": grade,
+            "sort": sort if sort != queries.DEFAULT_SORT else "",
+        }
         return super().get_context_data(
             search=search,
             sort=sort,
-            sort_label=queries.SORTS[sort],
-            sort_choices=list(queries.SORTS.items()),
+            sort_label=SORTS[sort],
+            sort_choices=list(SORTS.items()),
+            grade=grade,
+            grade_choices=Publisher.Grade.choices,
             extra_query=urlencode({k: v for k, v in filters.items() if v}),
             **kwargs,
         )
@@ -43,7 +64,11 @@ class SourceListView(ListView):
 
     def _sort(self) -> str:
         sort = self.request.GET.get("sort", "")
-        return sort if sort in queries.SORTS else queries.DEFAULT_SORT
+        return sort if sort in SORTS else queries.DEFAULT_SORT
+
+    def _grade(self) -> str:
+        grade = self.request.GET.get("grade", "")
+        return grade if grade in Publisher.Grade.values or grade == UNGRADED else ""
 
 
 source_list = SourceListView.as_view()

@@ -95,6 +95,7 @@ def test_list_shows_each_source_in_house_style_with_its_count_and_page(client):
             "A. Writer, “Report,” Example Review, March 2019. https://example.org/r",
             "1",
             "Where cited: Report",
+            "Not graded yet",
         ]
     ]
     assert (
@@ -120,11 +121,19 @@ def test_list_has_a_labelled_search_and_sort_form_keeping_the_choice(client):
     assert re.findall(
         r'<option value="([^"]+)"( selected)?>([^<]+)</option>', html
     ) == [
+        ("A", "", "A: completely reliable"),
+        ("B", "", "B: usually reliable"),
+        ("C", "", "C: fairly reliable"),
+        ("D", "", "D: not usually reliable"),
+        ("E", "", "E: unreliable"),
+        ("F", "", "F: reliability cannot be judged"),
+        ("none", "", "Not graded yet"),
         ("title", "", "Title"),
         ("publication", "", "Publication"),
         ("date", "", "Date, oldest first"),
         ("-date", " selected", "Date, newest first"),
         ("cited", "", "Most cited"),
+        ("grade", "", "Publisher&#x27;s grade, best first"),
     ]
     assert "<caption>Sources" not in html
     assert "<p>No source matches.</p>" in html
