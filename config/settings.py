@@ -251,6 +251,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    # httpx says every request of `check_links` at INFO.
-    "loggers": {"httpx": {"level": "WARNING"}},
+    # httpx says every request of `check_links` at INFO; bibtexparser warns of
+    # every malformed entry of a paste, which the paste form reports itself.
+    "loggers": {
+        "httpx": {"level": "WARNING"},
+        "bibtexparser": {"level": "ERROR"},
+    },
 }
