@@ -8,9 +8,10 @@ A page shows its own version and also what other profiles' publishing
 changes (the groups that name it). So the key is the profile's version and
 the newest version published anywhere: any publish moves the key on, in every
 process at once, because both are read from the database in one small
-indexed query. A suppression and a merge of sources change what pages show
-without a new version, so the newest of each is part of the key too. A stale
-page is never served; an old entry simply expires.
+indexed query. A suppression, a merge of sources and a publisher's new
+grade change what pages show without a new version, so the newest of each
+is part of the key too. A stale page is never served; an old entry simply
+expires.
 
 A cached page is answered by the `serve_cached_pages` middleware, above
 the session and everything below it, when the reader sends no session
@@ -43,7 +44,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 
 from profiles.models import Profile, Suppression, Version
-from sources.models import SourceMerge
+from sources.models import Publisher, SourceMerge
 
 #: Seconds a page stays cached; publishing makes it unreachable sooner.
 TIMEOUT = 60 * 60
@@ -126,27 +127,40 @@ def _newest_state_sql(vendor: str) -> str:
 
 
 def _newest_unversioned_sql() -> str:
-    """Four columns: the id and time of the newest suppression, then of the
-    newest merge of sources, or nulls. Each changes what pages show
-    without a new version (a value hidden; a note's source links), so it
+    """Six columns: the id and time of the newest suppression, of the newest
+    merge of sources, then of the newest change to a publisher (a grade
+    approved), or nulls. Each changes what pages show without a new version
+    (a value hidden; a note's source links; the grade beside a note), so it
     moves every page's state on too."""
-    return ", ".join(_newest_sql(model) for model in (Suppression, SourceMerge))
+    return ", ".join(
+        [
+            _newest_sql(Suppression),
+            _newest_sql(SourceMerge),
+            _newest_sql(Publisher.history.model, "history_id", "history_date"),
+        ]
+    )
 
 
-def _newest_sql(model) -> str:
+def _newest_sql(model, id_column: str = "id", at_column: str = "at") -> str:
     quote = connection.ops.quote_name
-    newest = f"FROM {quote(model._meta.db_table)} ORDER BY {quote('id')} DESC LIMIT 1"
-    return f"(SELECT {quote('id')} {newest}), (SELECT {quote('at')} {newest})"
+    newest = (
+        f"FROM {quote(model._meta.db_table)} ORDER BY {quote(id_column)} DESC LIMIT 1"
+    )
+    return f"(SELECT {quote(id_column)} {newest}), (SELECT {quote(at_column)} {newest})"
 
 
-def _unversioned_tag(hidden_pk, hidden_at, merge_pk, merged_at) -> str:
+def _unversioned_tag(
+    hidden_pk, hidden_at, merge_pk, merged_at, graded_pk, graded_at
+) -> str:
     hidden = f"-s{hidden_pk}" if hidden_pk else ""
-    return hidden + (f"-m{merge_pk}" if merge_pk else "")
+    merged = f"-m{merge_pk}" if merge_pk else ""
+    return hidden + merged + (f"-g{graded_pk}" if graded_pk else "")
 
 
 def _latest(published_at, *unversioned) -> float:
-    """Last modified: the newest publication, or suppression or merge if
-    later (`unversioned` as `_newest_unversioned_sql` gives them)."""
+    """Last modified: the newest publication, or suppression, merge or
+    change to a publisher if later (`unversioned` as
+    `_newest_unversioned_sql` gives them)."""
     stamps = [_timestamp(published_at)]
     stamps += [_timestamp(at) for at in unversioned[1::2] if at is not None]
     return max(stamps)
@@ -299,27 +313,37 @@ def cached_profile_data(view: Callable[..., HttpResponse]):
     return _by_profile_state(view, "profile-data", give_state=False)
 
 
-def cached_profile_page(view: Callable[..., HttpResponse]):
+def cached_profile_page(
+    view: Callable[..., HttpResponse] | None = None,
+    *,
+    variant: Callable[[HttpRequest], str] | None = None,
+):
     """Serves `view(request, slug, state=...)` whole from the cache for
     anonymous readers. Everyone else gets the view's own answer; the view is
     given the profile's published state (None when it has no such page) to
-    key what it caches with `cached_fragment`."""
-    return _by_profile_state(view, "profile", give_state=True)
+    key what it caches with `cached_fragment`. `variant(request)`, when
+    given, names the version of the page the address asks for (a filter it
+    reads; "" for the page itself): each is cached on its own."""
+    if view is None:
+        return lambda view: cached_profile_page(view, variant=variant)
+    return _by_profile_state(view, "profile", give_state=True, variant=variant)
 
 
-def _by_profile_state(view, name: str, *, give_state: bool):
+def _by_profile_state(view, name: str, *, give_state: bool, variant=None):
+    def key(request: HttpRequest, slug: str) -> str:
+        return f"{name}:{slug}{variant(request) if variant else ''}"
+
     @wraps(view)
     def wrapper(request: HttpRequest, slug: str) -> HttpResponse:
-        state = _known_state(request, f"{name}:{slug}", lambda: _published_state(slug))
+        page_key = key(request, slug)
+        state = _known_state(request, page_key, lambda: _published_state(slug))
         extra = {"state": state} if give_state else {}
         if state is None or not _cacheable(request):
             return view(request, slug, **extra)
-        return _serve(
-            request, lambda: view(request, slug, **extra), state, f"{name}:{slug}"
-        )
+        return _serve(request, lambda: view(request, slug, **extra), state, page_key)
 
     def page_state(request: HttpRequest, slug: str):
-        return _published_state(slug), f"{name}:{slug}"
+        return _published_state(slug), key(request, slug)
 
     wrapper.page_state = page_state
     return wrapper

@@ -84,40 +84,49 @@ def published_profile_page(slug: str) -> tuple[Profile, list["PageNote"]]:
 @dataclasses.dataclass(frozen=True)
 class PageNote:
     """A note as the profile page shows it: its number, its text and the
-    works it cites (with their ids), read as rows rather than as model
-    instances."""
+    works it cites (with their ids and their publishers' grades, "" when
+    not graded), read as rows rather than as model instances."""
 
     number: int
     text: str
     sources: tuple[SourceEntry, ...]
     source_ids: tuple[int, ...]
+    grades: tuple[str, ...] = ()
 
     def cited_sources(self) -> list[SourceEntry]:
         return list(self.sources)
 
 
 def page_notes(profile: Profile) -> list[PageNote]:
-    """The profile's notes in order, each with the works it cites in order.
-    One query of plain rows, a note's text on each of its works' rows: a
-    profile may have 500 notes citing 1,500 works, and making a model
-    instance of each took a third of its page."""
+    """The profile's notes in order, each with the works it cites in order
+    and their publishers' grades. One query of plain rows, a note's text on
+    each of its works' rows: a profile may have 500 notes citing 1,500
+    works, and making a model instance of each took a third of its page."""
     rows = profile.citations.order_by(
         "number", "citation_sources__position"
     ).values_list(
         "number",
         "text",
         "citation_sources__source_id",
+        "citation_sources__source__publisher__grade",
         *(f"citation_sources__source__{f}" for f in ENTRY_FIELDS),
     )
-    notes: dict[int, tuple[str, list[int], list[SourceEntry]]] = {}
-    for number, text, source_id, *fields in rows:
-        _, ids, works = notes.setdefault(number, (text, [], []))
+    notes: dict[int, tuple[str, list[int], list[SourceEntry], list[str]]] = {}
+    for number, text, source_id, grade, *fields in rows:
+        _, ids, works, grades = notes.setdefault(number, (text, [], [], []))
         if source_id is not None:  # a note citing no work has one row, empty
             ids.append(source_id)
             works.append(SourceEntry(**dict(zip(ENTRY_FIELDS, fields, strict=True))))
+            grades.append(grade or "")
     return [
-        PageNote(number=number, text=text, sources=tuple(works), source_ids=tuple(ids))
-        for number, (text, ids, works) in notes.items()
+        PageNote(
+            number=number,
+            text=text,
+            sources=tuple(works),
+            source_ids=tuple(ids),
+            grades=tuple(grades),
+        )
+        for number, (text, ids, works, grades) in notes.items()
     ]
 
 

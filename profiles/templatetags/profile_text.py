@@ -26,6 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from profiles.document import FOOTNOTE_MARK_RE, footnote_numbers
 from sources.citations import ENTRY_FIELDS, SourceEntry, format_source, parse_note
+from sources.grading import GradeLabel
 from sources.languages import detect_language
 from sources.templatetags.citation_style import citation_html
 from sources.weblinks import is_web_url
@@ -168,15 +169,18 @@ def note_citation_html(citation) -> SafeString:
 
 
 @register.simple_tag
-def note_items(citations, referenced, cited_by=None) -> SafeString:
+def note_items(citations, referenced, cited_by=None, grades=None) -> SafeString:
     """The notes' list items, each its text as written (and the works it
     names in the house style beneath, `_formatted_html`), with a link back
     to its first mark when `referenced` (the numbers some mark points to)
-    holds its number, and links to every claim citing it when `cited_by`
-    (number -> (anchor, label) of each, `page_claims.cited_by`) has it. Each
-    item is remembered per process by what it shows: a profile's 500 notes
-    took most of its page's time, through the template, on every view."""
+    holds its number, links to every claim citing it when `cited_by`
+    (number -> (anchor, label) of each, `page_claims.cited_by`) has it, and
+    its works' grades beside it when `grades` (number -> `GradeLabel`s,
+    `page_grades.note_grades`) has them. Each item is remembered per
+    process by what it shows: a profile's 500 notes took most of its page's
+    time, through the template, on every view."""
     cited_by = cited_by or {}
+    grades = grades or {}
     return mark_safe(  # each item is built from escaped parts
         "".join(
             _note_item(
@@ -185,6 +189,7 @@ def note_items(citations, referenced, cited_by=None) -> SafeString:
                 _works(c),
                 c.number in referenced,
                 cited_by.get(c.number, ()),
+                grades.get(c.number, ()),
             )
             for c in citations
         )
@@ -227,10 +232,12 @@ def _note_item(
     works: tuple[SourceEntry, ...],
     backref: bool,
     cited_by: tuple[tuple[str, str], ...] = (),
+    grades: tuple[GradeLabel, ...] = (),
 ) -> str:
+    args = (number, text, works, backref, cited_by, grades)
     if len(text) > _REMEMBERED_CHARS:
-        return _remembered_note_item.__wrapped__(number, text, works, backref, cited_by)
-    return _remembered_note_item(number, text, works, backref, cited_by)
+        return _remembered_note_item.__wrapped__(*args)
+    return _remembered_note_item(*args)
 
 
 @lru_cache(maxsize=8_192)
@@ -240,6 +247,7 @@ def _remembered_note_item(
     works: tuple[SourceEntry, ...],
     backref: bool,
     cited_by: tuple[tuple[str, str], ...],
+    grades: tuple[GradeLabel, ...],
 ) -> str:
     back = (
         format_html(
@@ -252,14 +260,28 @@ def _remembered_note_item(
     )
     language = detect_language(text)
     return format_html(
-        '<li id="note-{0}" value="{0}"><span dir="{1}"{2}>{3}</span>{4}{5}{6}</li>\n',
+        '<li id="note-{0}" value="{0}"><span dir="{1}"{2}>{3}</span>{4}{5}{6}{7}'
+        "</li>\n",
         number,
         text_direction(language),
         format_html(' lang="{}"', language) if language else "",
         note_html(text),
+        _grades_html(grades),
         back,
         _formatted_html(text, works),
         _cited_by_html(cited_by),
+    )
+
+
+def _grades_html(grades: tuple[GradeLabel, ...]) -> SafeString:
+    """Each grade of a note's works as its short form ("B2"), its words in
+    its title for a pointer and in hidden text for a screen reader."""
+    return format_html_join(
+        "",
+        ' <span class="note-grade" dir="ltr" title="{1}">'
+        '<span aria-hidden="true">{0}</span>'
+        '<span class="visually-hidden">{1}</span></span>',
+        ((grade.short, grade.words) for grade in grades),
     )
 
 

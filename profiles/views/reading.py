@@ -12,7 +12,16 @@ from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from django.views.generic import ListView
 
-from profiles import exporting, page_claims, queries, redaction, roles, search, stale
+from profiles import (
+    exporting,
+    page_claims,
+    page_grades,
+    queries,
+    redaction,
+    roles,
+    search,
+    stale,
+)
 from profiles.cite_version import cite_context
 from profiles.models import Profile
 from profiles.network import neighbourhood, neighbourhood_svg
@@ -26,6 +35,7 @@ from profiles.page_cache import (
 )
 from profiles.presenting import profile_page_context
 from profiles.sections import FIELD_LABELS
+from sources import grading
 
 
 @cached_public_page
@@ -99,15 +109,40 @@ class ProfileListView(ListView):
 READER_SLOT = "<!--reader-tools-->"
 
 
-@cached_profile_page
+#: `?support=B2` on a profile page shows only the claims with at least one
+#: citation graded B2 or better (A1, A2, B1, B2): any letter A to E with
+#: any number 1 to 5 (`sources.grading.threshold`). Anything else is ignored.
+SUPPORT = "support"
+#: The threshold the page's link offers.
+WELL_SUPPORTED = "B2"
+
+
+def _support(request) -> grading.Threshold | None:
+    return grading.threshold(request.GET.get(SUPPORT, "")[:8])
+
+
+def _support_key(request) -> str:
+    """What the page cache keys a filtered page on besides its profile:
+    the threshold as read, or nothing for the whole page."""
+    threshold = _support(request)
+    return f"?{SUPPORT}={threshold}" if threshold else ""
+
+
+@cached_profile_page(variant=_support_key)
 def profile_detail(request, slug: str, *, state: PageState | None):
     """The profile page: its article (the same for everyone, cached per
-    published state) with the reader's own tools laid out around it."""
+    published state and `?support=` threshold) with the reader's own tools
+    laid out around it."""
     if state is None:
         raise Http404("No published profile with this address.")
+    support = _support(request)
     # "v2": the article holds its publication time now; an entry cached in
     # the shape before is not read back.
-    article = cached_fragment(f"article-v2:{slug}", state, lambda: _article(slug))
+    article = cached_fragment(
+        f"article-v2:{slug}{_support_key(request)}",
+        state,
+        lambda: _article(slug, support=support),
+    )
     profile = Profile(
         pk=state.profile_pk,
         slug=slug,
@@ -137,11 +172,12 @@ def profile_detail(request, slug: str, *, state: PageState | None):
     return render(request, "profiles/detail.html", context)
 
 
-def _article(slug: str) -> dict:
+def _article(slug: str, *, support: grading.Threshold | None = None) -> dict:
     """The published profile's article as HTML, in two parts around the
     reader's tools, with the name, English name and publication time the
-    page's layout shows. Raises Http404 when it is not published (any
-    more)."""
+    page's layout shows; with `support`, only the claims with a citation of
+    that grade or better, and a notice of how many are hidden. Raises
+    Http404 when it is not published (any more)."""
     try:
         profile, citations = queries.published_profile_page(slug)
     except Profile.DoesNotExist as error:
@@ -173,6 +209,19 @@ def _article(slug: str) -> dict:
         today=timezone.localdate(),
         stale_after_months=stale.stale_after_months(),
     )
+    # Grades beside the notes, and the filter, before anything sums the
+    # claims up: read from the text shown, no query.
+    graded = page_grades.graded_citations(context["sections"])
+    letters = page_grades.note_letters(shown.citations)
+    context["note_grades"] = page_grades.note_grades(letters, graded)
+    context["well_supported"] = WELL_SUPPORTED
+    if support is not None:
+        context["support"] = {
+            "threshold": str(support),
+            "hidden": page_grades.keep_supported(
+                context["sections"], graded, letters, support
+            ),
+        }
     # Its stored edges, two indexed queries: the network is computed on publish.
     # The network page shows more of a much-named profile than its own page.
     near = neighbourhood(profile, limit=network_queries.PROFILE_PAGE_INCOMING_LIMIT)

@@ -8,17 +8,22 @@ import re
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+
 from profiles.workflow.publishers import (
     approve_publisher_grade,
     propose_publisher_grade,
     reject_publisher_grade,
 )
 from profiles.workflow.states import InvalidTransition, NotAllowed
-from sources.models import Publisher, PublisherGradeProposal
+from sources.models import Publisher, PublisherGradeProposal, Source
 from tests.factories import (
     SourceFactory,
     editor_user,
+    profile_values,
+    publish_values,
     reviewer_user,
 )
 from tests.pages import html_of, queries_for, text_of
@@ -421,3 +426,224 @@ def test_the_sources_list_filters_and_sorts_by_publisher_grade(
     html = html_of(client.get("/sources/?grade=A"))
     assert "A completely reliable" in text_of(html)
     assert 'href="/sources/dead/"' in html
+
+
+# Reading: a profile's notes ----------------------------------------------------
+
+
+def graded_profile(**values):
+    """A profile whose note 1 cites a work of Example Review (graded B) and
+    note 2 one of Other Paper (graded D): "About 500" cites note 1 graded 2,
+    "About 900" note 2 graded 2, "Rifles" note 1 graded 4 and "Mortars"
+    note 1 without a grade."""
+    profile = publish_values(
+        profile_values(
+            notes=2,
+            size=["About 500.¹ [note 1 graded 2]", "About 900.² [note 2 graded 2]"],
+            weapons=["Rifles.¹ [note 1 graded 4]", "Mortars.¹"],
+            background="A small test group.",
+            citations=[
+                {"number": 1, "text": "A. Writer, “R1,” *Example Review*, 2019."},
+                {"number": 2, "text": "B. Writer, “R2,” *Other Paper*, 2019."},
+            ],
+            **values,
+        )
+    )
+    grade(Publisher.objects.get(name="Example Review"), "B")
+    grade(Publisher.objects.get(name="Other Paper"), "D")
+    return profile
+
+
+def note(html: str, number: int) -> str:
+    return re.search(rf'<li id="note-{number}".*?</li>', html, re.S)[0]
+
+
+def grade_labels(html: str) -> list[tuple[str, str, str]]:
+    return re.findall(
+        r'<span class="note-grade" dir="ltr" title="([^"]*)">'
+        r'<span aria-hidden="true">([^<]*)</span>'
+        r'<span class="visually-hidden">([^<]*)</span></span>',
+        html,
+    )
+
+
+def test_each_note_shows_its_grade_in_words(client):
+    graded_profile()
+
+    html = html_of(client.get("/profiles/test-brigade/"))
+
+    assert grade_labels(note(html, 1)) == [
+        (
+            "B2: usually reliable source; probably true",
+            "B2",
+            "B2: usually reliable source; probably true",
+        ),
+        (
+            "B4: usually reliable source; doubtful",
+            "B4",
+            "B4: usually reliable source; doubtful",
+        ),
+    ]
+    assert [short for _, short, _ in grade_labels(note(html, 2))] == ["D2"]
+
+
+def test_a_note_no_claim_grades_shows_its_letter_alone_and_an_ungraded_one_nothing(
+    client,
+):
+    publish_values(
+        profile_values(
+            notes=2,
+            size=["About 500.¹ ²"],
+            background="A small test group.",
+            citations=[
+                {"number": 1, "text": "A. Writer, “R1,” *Example Review*, 2019."},
+                {"number": 2, "text": "B. Writer, “R2,” *Other Paper*, 2019."},
+            ],
+        )
+    )
+    grade(Publisher.objects.get(name="Example Review"), "B")
+
+    html = html_of(client.get("/profiles/test-brigade/"))
+
+    assert grade_labels(note(html, 1)) == [
+        ("B: usually reliable source", "B", "B: usually reliable source")
+    ]
+    assert grade_labels(note(html, 2)) == []
+    assert "support=B2" in html
+
+
+def test_grades_cost_the_profile_page_no_query(client):
+    publish_values(profile_values("Plain Brigade", notes=2))
+    graded_profile()
+    plain = queries_for(client, "/profiles/plain-brigade/")
+    assert queries_for(client, "/profiles/test-brigade/") == plain
+
+
+def test_a_grade_approved_moves_the_cached_page_on(client):
+    graded_profile()
+    url = "/profiles/test-brigade/"
+    first = client.get(url)
+    assert "B2" in first.content.decode()
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+    grade(Publisher.objects.get(name="Example Review"), "A", reason="Even better.")
+
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200
+    assert again["ETag"] != first["ETag"]
+    assert [s for _, s, _ in grade_labels(note(html_of(again), 1))] == ["A2", "A4"]
+
+
+def test_a_rejected_grade_leaves_the_cached_page_as_it_was(client):
+    graded_profile()
+    url = "/profiles/test-brigade/"
+    first = client.get(url)
+    proposal = propose_publisher_grade(
+        Publisher.objects.get(name="Example Review"),
+        by=editor_user(),
+        grade="E",
+        kind="outlet",
+        reason="Worse.",
+    )
+    reject_publisher_grade(proposal, by=reviewer_user(), note="No.")
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+# Reading: a profile filtered to well-supported claims ---------------------------
+
+
+def claim_words(html: str) -> list[str]:
+    article = html.split('id="notes"')[0]
+    return [
+        text_of(item)
+        for item in re.findall(r'<li id="claim-[^"]*"[^>]*>(.*?)</li>', article, re.S)
+    ]
+
+
+def test_the_support_filter_shows_only_claims_with_a_b2_or_better_citation(client):
+    graded_profile()
+
+    html = html_of(client.get("/profiles/test-brigade/?support=B2"))
+
+    assert claim_words(html) == ["About 500.1"]
+    notice = re.search(r'<p class="support-notice" role="note">(.*?)</p>', html)[1]
+    assert text_of(notice) == (
+        "5 claims hidden: supported by no B2-or-better citation — show all"
+    )
+    assert '<a href="/profiles/test-brigade/">show all</a>' in notice
+    assert "A small test group." not in html.split('id="notes"')[0]
+    assert "2 claims hidden here by the filter." in html  # weapons
+    # The notes stay, with their grades.
+    assert [s for _, s, _ in grade_labels(note(html, 2))] == ["D2"]
+
+
+def test_the_support_filter_takes_other_thresholds(client):
+    graded_profile()
+    html = html_of(client.get("/profiles/test-brigade/?support=d4"))
+    assert claim_words(html) == ["About 500.1", "About 900.2", "Rifles.1"]
+    assert "3 claims hidden: supported by no D4-or-better citation" in text_of(html)
+
+
+def test_the_unfiltered_page_shows_every_claim(client):
+    graded_profile()
+    for url in ("/profiles/test-brigade/", "/profiles/test-brigade/?support=Z9"):
+        html = html_of(client.get(url))
+        assert "About 900.2" in claim_words(html)
+        assert "support-notice" not in html
+
+
+def test_the_filtered_and_whole_pages_are_cached_apart(client):
+    graded_profile()
+    whole = "/profiles/test-brigade/"
+    filtered = "/profiles/test-brigade/?support=B2"
+    for first, second in [(whole, filtered), (filtered, whole)]:
+        client.get(first)
+        shown = html_of(client.get(second))
+        assert ("support-notice" in shown) == (second == filtered)
+        assert ("support-notice" in html_of(client.get(first))) == (first == filtered)
+
+
+def test_a_signed_in_reader_gets_the_filtered_article_too(client):
+    graded_profile()
+    client.get("/profiles/test-brigade/")  # the whole article cached
+    client.force_login(editor_user(username="reader"))
+    html = html_of(client.get("/profiles/test-brigade/?support=B2"))
+    assert claim_words(html) == ["About 500.1"]
+
+
+def test_the_filter_counts_a_grade_from_the_best_publisher_of_a_note(client):
+    """A note citing a D and an A publisher's works supports at A."""
+    publish_values(
+        profile_values(
+            notes=1,
+            size=["About 500.¹ [note 1 graded 1]"],
+            background="",
+            leaders=0,
+            citations=[
+                {
+                    "number": 1,
+                    "text": "B. Writer, “R2,” *Other Paper*, 2019. "
+                    "(<https://b.org/2>); A. Writer, “R1,” *Example Review*, "
+                    "2019. (<https://a.org/1>)",
+                }
+            ],
+        )
+    )
+    works = Source.objects.filter(publisher__isnull=False)
+    assert works.count() == 2
+    grade(Publisher.objects.get(name="Other Paper"), "D")
+    html = html_of(client.get("/profiles/test-brigade/?support=A1"))
+    assert claim_words(html) == []
+    grade(Publisher.objects.get(name="Example Review"), "A")
+    html = html_of(client.get("/profiles/test-brigade/?support=A1"))
+    assert claim_words(html) == ["About 500.1"]
+    assert "No claim hidden" in html
+
+
+def test_a_filtered_page_runs_no_more_queries_than_the_whole_one(client):
+    graded_profile()
+    client.force_login(editor_user(username="reader"))
+    whole = queries_for(client, "/profiles/test-brigade/")
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/profiles/test-brigade/?support=B2")
+    assert len(captured) == whole
