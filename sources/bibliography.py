@@ -33,7 +33,7 @@ def source_for(
         return existing
     source = _unsaved(entry, published_at=published_at)
     if published_at is not None:
-        source.publisher = (publishers or Publishers()).get(source.publication)
+        source.publisher_id = (publishers or Publishers()).id_for(source.publication)
     if not (source.title or source.publication or source.url):
         # The one check constraint a new row can break; checked by the
         # database only when it is (a query and a savepoint per work).
@@ -90,7 +90,7 @@ def sources_for(
     if new and publishers is not None:
         publishers.load(source.publication for source in new.values())
         for source in new.values():
-            source.publisher = publishers.get(source.publication)
+            source.publisher_id = publishers.id_for(source.publication)
     if new and not _insert(list(new.values()), keep=keep):
         # Another request recorded one of them meanwhile: one by one.
         new = {}
@@ -187,22 +187,22 @@ def publish_source(source: Source, *, at, described_as: SourceEntry | None = Non
         source.date = described_as.date
         source.language = described_as.language or source.language
     if source.publisher_id is None:
-        source.publisher = Publishers().get(source.publication)
+        source.publisher_id = Publishers().id_for(source.publication)
     source.published_at = at
     source.save()
 
 
 class Publishers:
-    """Publishers by name for one write to the bibliography: each name
-    (as `publisher_key` reads it) looked up once, those not recorded yet
-    created, ungraded, named as first written, their history rows handed to
-    `keep` (see `sources_for`)."""
+    """Publishers' ids by name for one write to the bibliography: each name
+    (as `publisher_key` reads it) looked up once, as plain rows, those not
+    recorded yet created, ungraded, named as first written, their history
+    rows handed to `keep` (see `sources_for`)."""
 
     def __init__(
         self, *, keep: Callable[[Callable[[list], object], list], None] = write_now
     ):
         self.keep = keep
-        self.found: dict[str, Publisher] = {}
+        self.found: dict[str, int] = {}
 
     def load(self, names: Iterable[str]) -> None:
         """Finds the publishers of `names` in one query, and records those
@@ -214,8 +214,9 @@ class Publishers:
                 wanted.setdefault(key, name.strip())
         if not wanted:
             return
-        for publisher in Publisher.objects.filter(key__in=list(wanted)):
-            self.found[publisher.key] = publisher
+        self.found.update(
+            Publisher.objects.filter(key__in=list(wanted)).values_list("key", "pk")
+        )
         missing = [
             Publisher(name=name, key=key)
             for key, name in wanted.items()
@@ -229,13 +230,14 @@ class Publishers:
         except IntegrityError:
             # Another request recorded one of them meanwhile: one by one.
             for publisher in missing:
-                self.found[publisher.key] = _publisher(publisher)
+                self.found[publisher.key] = _publisher(publisher).pk
             return
         self.keep(write_publisher_history, missing)
-        self.found.update((publisher.key, publisher) for publisher in missing)
+        self.found.update((publisher.key, publisher.pk) for publisher in missing)
 
-    def get(self, name: str) -> Publisher | None:
-        """The publisher named `name`, found or recorded; None for no name."""
+    def id_for(self, name: str) -> int | None:
+        """The id of the publisher named `name`, found or recorded; None for
+        no name."""
         key = publisher_key(name)
         if not key:
             return None
