@@ -35,6 +35,7 @@ non-zero on any difference.
 """
 
 import argparse
+import importlib
 import json
 import os
 import shutil
@@ -661,7 +662,8 @@ class Writer:
 
 
 def rebuild_derived(out=print) -> None:
-    """The claims, the search index and the network, by the project's own code."""
+    """The claims, the works' publishers, the search index and the network,
+    by the project's own code."""
     from django.core.management import call_command
     from django.core.management.base import CommandError
 
@@ -675,6 +677,16 @@ def rebuild_derived(out=print) -> None:
         started = time.perf_counter()
         claims = claim_index.index_all()
         out(f"  claims: {claims:,} rows in {time.perf_counter() - started:.1f} s")
+    try:  # the works' publishers, as migration 0006 fills them
+        fill = importlib.import_module("sources.migrations.0006_publishers")
+    except ImportError:  # an older tree without publishers
+        fill = None
+    if fill is not None:
+        from django.apps import apps
+
+        started = time.perf_counter()
+        fill.fill_publishers(apps, None)
+        out(f"  publishers: filled in {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
     rows = search.index_all()
     out(f"  search index: {rows:,} rows in {time.perf_counter() - started:.1f} s")
