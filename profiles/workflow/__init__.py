@@ -16,7 +16,9 @@ or the published record. One module per concern:
 - `suppression`: hiding one field of one published version from the
   public, with a reason kept in an audit log;
 - `freshness`: "still true", a request that moves one claim's as-of date
-  forward.
+  forward;
+- `publishers`: a publisher's reliability grade, proposed and reviewed;
+- `source_merge`: a reviewer's merge of works found to be one.
 
 Callers use the names re-exported here: `workflow.submit_change_request(...)`.
 """
@@ -33,6 +35,12 @@ from profiles.workflow.proposals import (
     conflicts,
     version_values,
 )
+from profiles.workflow.publishers import (
+    approve_publisher_grade,
+    propose_publisher_grade,
+    reject_publisher_grade,
+)
+from profiles.workflow.source_merge import merge_sources
 from profiles.workflow.states import (
     TRANSITIONS,
     Conflict,
@@ -75,6 +83,7 @@ __all__ = [
     "Status",
     "WorkflowError",
     "approve",
+    "approve_publisher_grade",
     "can_rework",
     "check_values",
     "claim",
@@ -83,10 +92,13 @@ __all__ = [
     "conflicts",
     "hidden_versions",
     "import_new_profile",
+    "merge_sources",
+    "propose_publisher_grade",
     "propose_revert",
     "propose_still_true",
     "publish_import",
     "reject",
+    "reject_publisher_grade",
     "release",
     "request_changes",
     "revise",
