@@ -80,7 +80,9 @@ PER_PAGE = 50
 def source_detail(request, pk: int):
     """One public source and where it is cited; a work that only unapproved
     change requests cite is not found."""
-    source = get_object_or_404(Source.objects.public(), pk=pk)
+    source = get_object_or_404(
+        Source.objects.public().select_related("publisher"), pk=pk
+    )
     notes = Paginator(queries.notes_citing(source), PER_PAGE).get_page(
         request.GET.get("notes")
     )
